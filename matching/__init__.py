@@ -1,0 +1,1 @@
+"""Job ranking: features, model and offline evaluation for matching workers and postings (no web framework)."""

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The whole suite on SQLite, then again on PostgreSQL when TEST_DATABASE_URL is set.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+PY=.venv/bin/python
+
+echo "== Test suite on SQLite"
+MARKET_TEST_DB= $PY -m pytest "$@"
+status=$?
+[ $status -ne 0 ] && exit $status
+
+if [ -n "${TEST_DATABASE_URL:-}" ]; then
+  echo "== Test suite on PostgreSQL (${TEST_DATABASE_URL%%@*}@…)"
+  MARKET_TEST_DB="$TEST_DATABASE_URL" $PY -m pytest "$@"
+  exit $?
+else
+  echo "== TEST_DATABASE_URL is not set: skipping the PostgreSQL run (set it to a scratch database to run it)."
+fi
