@@ -1,0 +1,114 @@
+"""Gig Market (零工市场): the Flask site and JSON API."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.engine import Engine
+
+from market.config import ROOT, Settings
+from market.crypto import PersonalDataCipher
+from market.sms import SmsSender
+
+
+@dataclass
+class MarketState:
+    """What the app is wired with, on ``app.extensions["market"]``: one per app, nothing global."""
+
+    settings: Settings
+    engine: Engine
+    cipher: PersonalDataCipher
+    sms: SmsSender
+    login_manager: Any = None
+    search: Any = None  # market.search_index.SearchGateway when search is enabled
+    ranker: Any = None  # market.recommend.RankerService
+
+
+def create_app(overrides: dict[str, Any] | None = None):  # noqa: ANN201
+    from flask import Flask, g, request
+
+    from market import errors_http, extensions
+    from market.auth.services import user_from_token
+    from market.db import make_engine
+    from market.sms import make_sender
+    from market.web import close_db, db
+
+    settings = Settings.from_env()
+    for key, value in (overrides or {}).items():
+        setattr(settings, key, value)
+    settings.check()
+
+    app = Flask(__name__, static_folder=str(ROOT / "static"), static_url_path="/static")
+    app.config.update(
+        SECRET_KEY=settings.SECRET_KEY,
+        TESTING=settings.TESTING,
+        WTF_CSRF_ENABLED=settings.WTF_CSRF_ENABLED,
+        WTF_CSRF_TIME_LIMIT=None,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.APP_ENV == "production",
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        RATELIMIT_ENABLED=settings.RATELIMIT_ENABLED,
+        RATELIMIT_STORAGE_URI=settings.REDIS_URL or "memory://",
+        RATELIMIT_HEADERS_ENABLED=True,
+        JSON_AS_ASCII=False,
+        MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+    )
+    app.json.ensure_ascii = False
+    app.logger.setLevel(logging.INFO)
+
+    state = MarketState(
+        settings=settings,
+        engine=make_engine(settings.DATABASE_URL),
+        cipher=PersonalDataCipher(settings.PII_KEY),
+        sms=make_sender(settings.SMS_BACKEND),
+        login_manager=extensions.login_manager,
+    )
+    app.extensions["market"] = state
+
+    extensions.login_manager.init_app(app)
+    extensions.csrf.init_app(app)
+    extensions.limiter.init_app(app)
+
+    from market import search_index
+    if settings.SEARCH_ENABLED:
+        state.search = search_index.SearchGateway.from_settings(settings)
+
+    from market import recommend
+    state.ranker = recommend.RankerService(settings.MODEL_DIR)
+
+    from market.admin.views import bp as admin_bp
+    from market.applications.views import bp as applications_bp
+    from market.auth.views import bp as auth_bp
+    from market.employers.views import bp as employers_bp
+    from market.health import bp as health_bp
+    from market.openapi import bp as openapi_bp
+    from market.postings.views import bp as postings_bp
+    from market.web import api
+    from market.workers.views import bp as workers_bp
+
+    for blueprint in (auth_bp, postings_bp, applications_bp, workers_bp, employers_bp, admin_bp, health_bp,
+                      openapi_bp):
+        app.register_blueprint(blueprint)
+    from market import recommend_views  # noqa: F401  (API routes on the api blueprint)
+
+    extensions.csrf.exempt(api)  # the API authenticates by bearer token only, never by cookie
+    app.register_blueprint(api)
+    errors_http.register(app)
+
+    @app.before_request
+    def _api_token() -> None:
+        if request.path.startswith("/api/"):
+            header = request.headers.get("Authorization", "")
+            if header.startswith("Bearer "):
+                g.api_user = user_from_token(session=db(), token=header[7:].strip(), secret=settings.SECRET_KEY)
+
+    app.teardown_appcontext(close_db)
+
+    from market.cli import register_cli
+    register_cli(app)
+    from market.pages import register_template_helpers
+    register_template_helpers(app)
+    return app

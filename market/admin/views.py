@@ -1,0 +1,164 @@
+"""The labour bureau's desk: verify employers, review flagged postings, take postings down, register
+workers at the counter, read the audit trail."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from sqlmodel import select
+
+from market import clock
+from market.employers import services as employers
+from market.employers.views import employer_public
+from market.errors import AppError, NotFound
+from market.models import ADMIN, EMPLOYER_PENDING, EMPLOYER_REVIEW, AuditEntry, Employer, Job
+from market.postings import browse
+from market.postings import services as postings
+from market.web import api, api_user, commit, db, json_body, ok, page_user, roles_required
+from market.workers import services as workers
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def _employer(employer_id: int) -> Employer:
+    employer = db().get(Employer, employer_id)
+    if employer is None:
+        raise NotFound("没有这个单位")
+    return employer
+
+
+def _job(job_id: int) -> Job:
+    job = db().get(Job, job_id)
+    if job is None:
+        raise NotFound("没有这个岗位")
+    return job
+
+
+def pending_employers() -> list[Employer]:
+    return list(db().exec(select(Employer).where(Employer.status.in_((EMPLOYER_PENDING, EMPLOYER_REVIEW)))
+                          .order_by(Employer.id).limit(200)))
+
+
+def flagged_jobs() -> list[dict]:
+    rows = db().exec(select(Job, Employer).join(Employer, Employer.id == Job.employer_id)
+                     .where(Job.review_status == "flagged", Job.status != "taken_down")
+                     .order_by(Job.id.desc()).limit(200))
+    today = clock.today()
+    return [browse.job_public(j, e, today=today, full=False) | {"review_reason": j.review_reason} for j, e in rows]
+
+
+def audit_trail(limit: int = 200) -> list[dict]:
+    rows = db().exec(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit))
+    return [{"id": a.id, "actor_id": a.actor_id, "action": a.action, "target_type": a.target_type,
+             "target_id": a.target_id, "detail": a.detail, "at": a.at.isoformat(timespec="seconds")} for a in rows]
+
+
+# ---- API ----
+
+@api.get("/admin/employers")
+def api_pending_employers():
+    api_user(ADMIN)
+    return ok({"items": [employer_public(e) for e in pending_employers()]})
+
+
+@api.post("/admin/employers/<int:employer_id>/decision")
+def api_decide_employer(employer_id: int):
+    staff = api_user(ADMIN)
+    data = json_body()
+    employer = employers.decide(session=db(), employer=_employer(employer_id), staff=staff,
+                                approve=bool(data.get("approve")), note=str(data.get("note") or ""))
+    commit()
+    return ok(employer_public(employer))
+
+
+@api.get("/admin/jobs/flagged")
+def api_flagged():
+    api_user(ADMIN)
+    return ok({"items": flagged_jobs()})
+
+
+@api.post("/admin/jobs/<int:job_id>/take-down")
+def api_take_down(job_id: int):
+    staff = api_user(ADMIN)
+    job = postings.take_down(session=db(), job=_job(job_id), staff=staff, reason=json_body().get("reason", ""))
+    commit()
+    return ok({"id": job.id, "status": job.status})
+
+
+@api.post("/admin/jobs/<int:job_id>/clear")
+def api_clear(job_id: int):
+    staff = api_user(ADMIN)
+    job = postings.clear_flag(session=db(), job=_job(job_id), staff=staff)
+    commit()
+    return ok({"id": job.id, "review_status": job.review_status})
+
+
+@api.post("/admin/workers")
+def api_counter_register():
+    staff = api_user(ADMIN)
+    worker = workers.register_at_counter(session=db(), staff=staff, cipher=current_app.extensions["market"].cipher,
+                                         data=json_body())
+    commit()
+    return ok(workers.worker_for_staff(worker, current_app.extensions["market"].cipher), 201)
+
+
+@api.get("/admin/audit")
+def api_audit():
+    api_user(ADMIN)
+    return ok({"items": audit_trail()})
+
+
+# ---- Pages ----
+
+@bp.get("/")
+@roles_required(ADMIN)
+def dashboard():
+    return render_template("admin/dashboard.html", employers=[employer_public(e) for e in pending_employers()],
+                           jobs=flagged_jobs(), audit=audit_trail(50))
+
+
+@bp.post("/employers/<int:employer_id>/decision")
+@roles_required(ADMIN)
+def decide_employer(employer_id: int):
+    employers.decide(session=db(), employer=_employer(employer_id), staff=page_user(),
+                     approve=request.form.get("approve") == "1", note=request.form.get("note", ""))
+    commit()
+    flash("已处理")
+    return redirect(url_for("admin.dashboard"))
+
+
+@bp.post("/jobs/<int:job_id>/take-down")
+@roles_required(ADMIN)
+def take_down(job_id: int):
+    postings.take_down(session=db(), job=_job(job_id), staff=page_user(), reason=request.form.get("reason", ""))
+    commit()
+    flash("已下架")
+    return redirect(url_for("admin.dashboard"))
+
+
+@bp.post("/jobs/<int:job_id>/clear")
+@roles_required(ADMIN)
+def clear(job_id: int):
+    postings.clear_flag(session=db(), job=_job(job_id), staff=page_user())
+    commit()
+    flash("已复核")
+    return redirect(url_for("admin.dashboard"))
+
+
+@bp.route("/workers/new", methods=["GET", "POST"])
+@roles_required(ADMIN)
+def counter_register():
+    if request.method == "POST":
+        form = request.form
+        data = {k: form.get(k) for k in ("phone", "name", "current_adcode", "hometown_adcode") if form.get(k)}
+        if form.get("id_number"):
+            data["id_number"] = form.get("id_number")
+        data["sensitive_consent"] = form.get("sensitive_consent") == "on"
+        try:
+            workers.register_at_counter(session=db(), staff=page_user(),
+                                        cipher=current_app.extensions["market"].cipher, data=data)
+            commit()
+        except AppError as exc:
+            return render_template("admin/counter.html", form=form, errors=exc.fields, error=exc.message), exc.status
+        flash("已登记。本人可用手机号通过“忘记密码”认领账号")
+        return redirect(url_for("admin.counter_register"))
+    return render_template("admin/counter.html", form={}, errors={})

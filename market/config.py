@@ -1,0 +1,57 @@
+"""Settings from the environment (see .env.example). Defaults are for local development only."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEV_SECRET = "dev-secret-change-me"
+# 32 zero bytes, base64: the development key for personal identifiers. Refused in production.
+DEV_PII_KEY = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
+
+
+class ConfigError(RuntimeError):
+    pass
+
+
+@dataclass
+class Settings:
+    APP_ENV: str = "development"
+    SECRET_KEY: str = DEV_SECRET
+    PII_KEY: str = DEV_PII_KEY
+    DATABASE_URL: str = f"sqlite:///{ROOT / 'var' / 'market.db'}"
+    MEILI_URL: str | None = None
+    MEILI_MASTER_KEY: str | None = None
+    MEILI_TIMEOUT: float = 1.0
+    SEARCH_ENABLED: bool = True
+    REDIS_URL: str | None = None
+    SMS_BACKEND: str = "log"
+    MODEL_DIR: str = str(ROOT / "var" / "models")
+    RATELIMIT_ENABLED: bool = True
+    WTF_CSRF_ENABLED: bool = True
+    TESTING: bool = False
+    extra: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, env: os._Environ | dict | None = None) -> Settings:
+        env = os.environ if env is None else env
+        s = cls()
+        for name in ("APP_ENV", "SECRET_KEY", "PII_KEY", "DATABASE_URL", "MEILI_URL", "MEILI_MASTER_KEY",
+                     "REDIS_URL", "SMS_BACKEND", "MODEL_DIR"):
+            value = env.get(name)
+            if value:
+                setattr(s, name, value)
+        if env.get("MEILI_TIMEOUT"):
+            s.MEILI_TIMEOUT = float(env["MEILI_TIMEOUT"])
+        if env.get("SEARCH_ENABLED", "").lower() in {"0", "false", "no"}:
+            s.SEARCH_ENABLED = False
+        return s
+
+    def check(self) -> None:
+        if self.APP_ENV == "production":
+            if self.SECRET_KEY == DEV_SECRET:
+                raise ConfigError("SECRET_KEY is the development default: set a long random SECRET_KEY.")
+            if self.PII_KEY == DEV_PII_KEY:
+                raise ConfigError("PII_KEY is the development default: set PII_KEY to 32 random bytes, base64.")

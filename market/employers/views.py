@@ -1,0 +1,54 @@
+"""An employer registers its organisation and waits for staff to verify it."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+
+from market.employers import services
+from market.errors import AppError, NotFound
+from market.models import EMPLOYER
+from market.web import api, api_user, commit, db, json_body, ok, page_user, roles_required
+
+bp = Blueprint("employers", __name__)
+
+
+def employer_public(employer) -> dict:  # noqa: ANN001
+    return {"id": employer.id, "name": employer.name, "uscc": employer.uscc, "adcode": employer.adcode,
+            "status": employer.status, "status_name": services.STATUS_NAMES.get(employer.status, employer.status),
+            "review_note": employer.review_note}
+
+
+@api.post("/employers")
+def api_register_employer():
+    user = api_user(EMPLOYER)
+    employer = services.register_employer(session=db(), user=user, data=json_body())
+    commit()
+    return ok(employer_public(employer), 201)
+
+
+@api.get("/employers/me")
+def api_my_employer():
+    user = api_user(EMPLOYER)
+    employer = services.employer_of(db(), user)
+    if employer is None:
+        raise NotFound("还没有登记单位")
+    return ok(employer_public(employer))
+
+
+@bp.route("/employer/register", methods=["GET", "POST"])
+@roles_required(EMPLOYER)
+def register_page():
+    user = page_user()
+    existing = services.employer_of(db(), user)
+    if existing is not None:
+        return render_template("employer/status.html", employer=employer_public(existing))
+    if request.method == "POST":
+        try:
+            services.register_employer(session=db(), user=user, data=request.form)
+            commit()
+        except AppError as exc:
+            return render_template("employer/register.html", form=request.form, errors=exc.fields,
+                                   error=exc.message), exc.status
+        flash("已提交，人社部门审核通过后即可发布岗位")
+        return redirect(url_for("employers.register_page"))
+    return render_template("employer/register.html", form={}, errors={})

@@ -1,0 +1,136 @@
+"""What a posting may not ask of workers, judged on its requirements rather than on mentions.
+
+Refused: requirements on sex, ethnicity, household registration or home region (就业促进法 第三条),
+and fees charged to workers (押金, 报名费 …: 劳动合同法 第九条). Flagged for staff: age limits.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from matching import regions
+
+_LIMIT = r"(?:限|仅限|只限|只招|只要|只收|仅招|要求|必须是|必须为)"
+_NO = r"(?:不招|不要|不收|不录用|拒绝|谢绝|拒收)"
+_AWAY = r"(?:勿扰|免谈|勿投|不要|不招|不考虑)"
+
+_SEX = [
+    re.compile(_LIMIT + r"\s*(?:男|女)(?:性|士|生|工)?(?![女男])(?!不限)"),
+    re.compile(r"(?<![男女])(?:男|女)(?:性|士|生)?优先"),
+    re.compile(r"性别[:：\s]*(?:限|要求)?\s*(?:男|女)(?![女男])"),
+]
+_ETHNIC = [
+    re.compile(_LIMIT + r"\s*汉族"),
+    re.compile(r"汉族优先"),
+    re.compile(_NO + r"\s*(?:少数民族|[\u4e00-\u9fff]{1,4}族)"),
+    re.compile(r"(?:少数民族|(?<![自治])[\u4e00-\u9fff]{1,3}族(?:人)?)\s*" + _AWAY),
+]
+_ORIGIN_FIXED = [
+    re.compile(_LIMIT + r"\s*(?:本地|本市|本省|本县|本区|当地)(?:户口|户籍|人|籍)"),
+    re.compile(r"(?:本地|本市|本省|当地)(?:户口|户籍|人)优先"),
+    re.compile(r"户籍(?:限|要求)|限.{1,6}户籍"),
+    re.compile(_NO + r"\s*(?:外地|外省|外来|非本地)(?:人|户口|户籍|籍)?"),
+    re.compile(r"(?:外地|外省|非本地)(?:人|户口|户籍)?\s*" + _AWAY),
+]
+# 不要河南人 / 四川籍勿扰: the place must be a real region name, so 不要求经验的人 is not read as one.
+_ORIGIN_PLACE = [
+    re.compile(_NO + r"\s*([\u4e00-\u9fff]{2,4}?)(?:人|籍)"),
+    re.compile(r"([\u4e00-\u9fff]{2,4}?)(?:人|籍)\s*" + _AWAY),
+    re.compile(_LIMIT + r"\s*([\u4e00-\u9fff]{2,4}?)(?:籍|户口)"),
+]
+
+_FEES = ("押金", "报名费", "服装费", "工装费", "体检费", "培训费", "保证金", "中介费", "介绍费", "工本费", "建档费")
+_FEE_WAIVED_BEFORE = re.compile(r"(?:不收|无|免|免费|不需|无需|不用|不交|不需要|无须|公司承担|公司出|公司报销|报销|包|零)[^，。；,;]{0,3}$")
+_FEE_WAIVED_AFTER = re.compile(r"^[^，。；,;]{0,3}(?:全免|免费|由公司承担|公司承担|公司报销|报销|由企业承担|企业承担|公司出|全包)")
+_NEGATED_LIST = re.compile(r"(?:不收取?|无需缴纳|不收任何|无任何|免收)[^。；;]{0,20}$")
+
+_AGE = [
+    re.compile(r"(\d{2})\s*(?:周岁|岁)?\s*(?:-|~|～|至|到|—|－)\s*(\d{2})\s*(?:周岁|岁)"),
+    re.compile(r"年龄\s*[:：]?\s*(\d{2})\s*(?:-|~|～|至|到|—|－)\s*(\d{2})"),
+]
+_AGE_MAX = re.compile(r"(?:年龄)?(?:不超过|不大于|小于|低于)?\s*(\d{2})\s*(?:周岁|岁)(?:以下|以内|内)")
+_AGE_MAX2 = re.compile(r"年龄\s*(?:不超过|不大于|小于|低于|在)\s*(\d{2})")
+_AGE_MIN = re.compile(r"(\d{2})\s*(?:周岁|岁)以上")
+
+
+@dataclass(frozen=True)
+class Screening:
+    refusals: dict[str, str]
+    age_min: int | None = None
+    age_max: int | None = None
+
+    @property
+    def flag_reason(self) -> str | None:
+        if self.age_min is None and self.age_max is None:
+            return None
+        return f"含年龄要求：{describe_age(self.age_min, self.age_max)}"
+
+
+def describe_age(age_min: int | None, age_max: int | None) -> str:
+    if age_min is not None and age_max is not None:
+        return f"{age_min}-{age_max}周岁"
+    if age_max is not None:
+        return f"{age_max}周岁以下"
+    return f"{age_min}周岁以上"
+
+
+def _is_place(word: str) -> bool:
+    return bool(regions.lookup_name(word)) or bool(regions.lookup_name(regions.short_name(word)))
+
+
+def _discrimination(text: str) -> str | None:
+    for pattern in _SEX:
+        if pattern.search(text):
+            return "招聘不得限定性别（如“限男性”），请删去性别要求"
+    for pattern in _ETHNIC:
+        m = pattern.search(text)
+        if m and "自治" not in text[max(0, m.start() - 2):m.end()]:
+            return "招聘不得限定民族（如“限汉族”），请删去民族要求"
+    for pattern in _ORIGIN_FIXED:
+        if pattern.search(text):
+            return "招聘不得限定户籍或地域（如“限本地户口”），请删去户籍、地域要求"
+    for pattern in _ORIGIN_PLACE:
+        for m in pattern.finditer(text):
+            word = m.group(1)
+            if any(_is_place(word[i:]) for i in range(len(word) - 1)):
+                return "招聘不得排斥或限定某地的人（如“不要某省人”），请删去地域要求"
+    return None
+
+
+def _fees(text: str) -> str | None:
+    for fee in _FEES:
+        for m in re.finditer(fee, text):
+            before, after = text[max(0, m.start() - 12):m.start()], text[m.end():m.end() + 10]
+            if _FEE_WAIVED_BEFORE.search(before) or _FEE_WAIVED_AFTER.search(after) or _NEGATED_LIST.search(before):
+                continue
+            return f"不得向求职者收取{fee}等任何费用，请删去收费内容"
+    return None
+
+
+def parse_age_limit(text: str) -> tuple[int | None, int | None]:
+    text = unicodedata.normalize("NFKC", text or "")
+    for pattern in _AGE:
+        m = pattern.search(text)
+        if m:
+            lo, hi = int(m.group(1)), int(m.group(2))
+            if 14 <= lo < hi <= 80:
+                return lo, hi
+    hi_m = _AGE_MAX.search(text) or _AGE_MAX2.search(text)
+    lo_m = _AGE_MIN.search(text)
+    lo = int(lo_m.group(1)) if lo_m and 14 <= int(lo_m.group(1)) <= 80 else None
+    hi = int(hi_m.group(1)) if hi_m and 14 <= int(hi_m.group(1)) <= 80 else None
+    return lo, hi
+
+
+def screen(title: str, description: str) -> Screening:
+    """Refusals keyed by the field they are in, and any age limit to flag for review."""
+    refusals: dict[str, str] = {}
+    for field, raw in (("title", title), ("description", description)):
+        text = unicodedata.normalize("NFKC", raw or "")
+        reason = _discrimination(text) or _fees(text)
+        if reason:
+            refusals[field] = reason
+    age_min, age_max = parse_age_limit(f"{title}\n{description}")
+    return Screening(refusals, age_min, age_max)

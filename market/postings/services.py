@@ -1,0 +1,309 @@
+"""Postings: the rules a vacancy or gig must meet, and its life from posted to closed."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from sqlmodel import Session, select
+
+from market import clock
+from market.audit import record
+from market.errors import Conflict, FieldErrors, Forbidden, Invalid
+from market.models import (
+    BENEFITS,
+    EMPLOYER_VERIFIED,
+    EMPLOYMENT_TYPES,
+    JOB_CLOSED,
+    JOB_OPEN,
+    JOB_PAUSED,
+    JOB_TAKEN_DOWN,
+    WAGE_UNITS,
+    Employer,
+    Job,
+    SearchOutbox,
+    User,
+    benefit_mask,
+)
+from market.postings.rules import screen
+from matching import regions, taxonomy
+
+DAYS_PER_MONTH = 26
+MAX_OPEN_DAYS = 180
+WAGE_UNIT_NAMES = {"month": "元/月", "day": "元/天", "piece": "元/件"}
+EMPLOYMENT_TYPE_NAMES = {"full_time": "全职", "gig_daily": "日结零工", "seasonal": "季节工",
+                         "piece_rate": "计件", "dispatch": "劳务派遣"}
+EDITABLE = ("title", "occupation", "description", "adcode", "address", "lat", "lng", "wage_min", "wage_max",
+            "wage_unit", "employment_type", "headcount", "benefits", "cert_required", "skill_level_required",
+            "cooperation", "posted_at", "closes_at")
+
+
+def monthly(amount: int, unit: str) -> int:
+    """A wage as a month's pay: a day's wage × 26; piece rates are not comparable and count as given."""
+    return amount * DAYS_PER_MONTH if unit == "day" else amount
+
+
+def _int(errors: FieldErrors, data: dict, field: str, label: str, *, required: bool = True) -> int | None:
+    value = data.get(field)
+    if value in (None, ""):
+        if required:
+            errors.add(field, f"请填写{label}")
+        return None
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        errors.add(field, f"{label}应为整数")
+        return None
+    return number
+
+
+def _date(errors: FieldErrors, data: dict, field: str, label: str) -> date | None:
+    value = data.get(field)
+    if value in (None, ""):
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        errors.add(field, f"{label}应为日期，如 2026-06-01")
+        return None
+
+
+def _float(errors: FieldErrors, data: dict, field: str, label: str) -> float | None:
+    value = data.get(field)
+    if value in (None, ""):
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        errors.add(field, f"{label}应为数字")
+        return None
+
+
+def clean(data: dict[str, Any], *, today: date, current: Job | None = None) -> dict[str, Any]:
+    """Validates a whole posting (an edit is merged over the current one first) and returns clean fields."""
+    if current is not None:
+        merged = {f: getattr(current, f) for f in EDITABLE}
+        merged.update({k: v for k, v in data.items() if k in EDITABLE})
+        data = merged
+    errors = FieldErrors()
+    out: dict[str, Any] = {}
+
+    title = str(data.get("title") or "").strip()
+    if errors.check(bool(title), "title", "请填写岗位名称"):
+        errors.check(len(title) <= 60, "title", "岗位名称最多 60 个字")
+    out["title"] = title
+    description = str(data.get("description") or "").strip()
+    errors.check(len(description) <= 4000, "description", "岗位描述最多 4000 个字")
+    out["description"] = description
+
+    occupation = data.get("occupation") or None
+    if occupation and taxonomy.get(occupation) is None:
+        errors.add("occupation", "工种不在工种目录里，请从列表中选择")
+    out["occupation"] = occupation or taxonomy.guess_occupation(title, description)
+
+    adcode = str(data.get("adcode") or "").strip()
+    region = regions.get(adcode)
+    if not adcode:
+        errors.add("adcode", "请选择工作地点（省、市、区县）")
+    elif region is None or region.level == regions.PROVINCE:
+        errors.add("adcode", "工作地点的行政区划代码不存在，请选择到市或区县")
+    out["adcode"] = adcode
+    out["address"] = str(data.get("address") or "").strip()[:200] or (regions.full_name(adcode) if region else "")
+    lat, lng = _float(errors, data, "lat", "纬度"), _float(errors, data, "lng", "经度")
+    if lat is not None and not (3 <= lat <= 54):
+        errors.add("lat", "纬度不在中国境内")
+    if lng is not None and not (73 <= lng <= 136):
+        errors.add("lng", "经度不在中国境内")
+    if (lat is None or lng is None) and region is not None:
+        lat, lng = region.lat, region.lng
+    out["lat"], out["lng"] = lat, lng
+
+    wage_min = _int(errors, data, "wage_min", "最低工资")
+    wage_max = _int(errors, data, "wage_max", "最高工资")
+    if wage_min is not None and wage_min <= 0:
+        errors.add("wage_min", "工资应大于 0（不能只写“面议”）")
+    if wage_max is not None and wage_max <= 0:
+        errors.add("wage_max", "工资应大于 0（不能只写“面议”）")
+    if wage_min is not None and wage_max is not None and 0 < wage_max < wage_min:
+        errors.add("wage_max", "最高工资不能低于最低工资")
+    unit = data.get("wage_unit")
+    if unit not in WAGE_UNITS:
+        errors.add("wage_unit", "请选择工资单位：按月、按天或计件")
+    out.update(wage_min=wage_min, wage_max=wage_max, wage_unit=unit)
+
+    employment_type = data.get("employment_type")
+    if employment_type not in EMPLOYMENT_TYPES:
+        errors.add("employment_type", "请选择用工类型：全职、日结零工、季节工、计件或劳务派遣")
+    out["employment_type"] = employment_type
+
+    headcount = _int(errors, data, "headcount", "招聘人数")
+    if headcount is not None and headcount < 1:
+        errors.add("headcount", "招聘人数至少 1 人")
+    if headcount is not None and current is not None and headcount < current.hired_count:
+        errors.add("headcount", f"已录用 {current.hired_count} 人，招聘人数不能再少")
+    out["headcount"] = headcount
+
+    benefits = data.get("benefits") or []
+    if isinstance(benefits, str):
+        benefits = [b for b in benefits.replace("，", ",").split(",") if b.strip()]
+    unknown = [b for b in benefits if b not in BENEFITS]
+    if unknown:
+        errors.add("benefits", f"福利只能从列表中选择：{'、'.join(BENEFITS)}")
+    out["benefits"] = [b for b in BENEFITS if b in benefits]
+
+    cert = data.get("cert_required") or None
+    if cert and cert not in taxonomy.certificates():
+        errors.add("cert_required", "持证要求只能从特种作业等法定证书列表中选择")
+    out["cert_required"] = cert
+    level = _int(errors, data, "skill_level_required", "技能等级", required=False)
+    if level is not None and level not in range(1, 6):
+        errors.add("skill_level_required", "技能等级应为 5（初级工）到 1（高级技师）")
+    out["skill_level_required"] = level
+    cooperation = data.get("cooperation") or None
+    if cooperation and cooperation not in taxonomy.cooperation_names():
+        errors.add("cooperation", "劳务协作项目不在列表里")
+    out["cooperation"] = cooperation
+
+    posted_at = _date(errors, data, "posted_at", "发布日期") or (current.posted_at if current else today)
+    closes_at = _date(errors, data, "closes_at", "截止日期")
+    if closes_at is None and "closes_at" not in errors:
+        closes_at = posted_at + timedelta(days=30)
+    if closes_at is not None:
+        if closes_at <= posted_at:
+            errors.add("closes_at", "截止日期应晚于发布日期")
+        elif current is None and closes_at <= today:
+            errors.add("closes_at", "截止日期应晚于今天")
+        elif (closes_at - posted_at).days > MAX_OPEN_DAYS:
+            errors.add("closes_at", f"招聘期最长 {MAX_OPEN_DAYS} 天")
+    out["posted_at"], out["closes_at"] = posted_at, closes_at
+
+    screening = screen(title, description)
+    for field, reason in screening.refusals.items():
+        errors.add(field, reason)
+    errors.raise_if_any()
+    out["age_min"], out["age_max"] = screening.age_min, screening.age_max
+    out["_flag"] = screening.flag_reason
+    return out
+
+
+def _apply(job: Job, fields: dict[str, Any]) -> None:
+    flag = fields.pop("_flag", None)
+    for key, value in fields.items():
+        setattr(job, key, value)
+    region = regions.get(job.adcode)
+    job.province_adcode = regions.province_adcode_of(job.adcode)
+    job.city_adcode = region.city_adcode if region else None
+    job.benefit_mask = benefit_mask(job.benefits)
+    job.wage_monthly_max = monthly(job.wage_max, job.wage_unit)
+    if flag and job.review_status != "cleared":
+        job.review_status, job.review_reason = "flagged", flag
+    elif not flag and job.review_status == "flagged":
+        job.review_status, job.review_reason = "ok", None
+
+
+def enqueue_index(session: Session, job_id: int, op: str = "upsert") -> None:
+    """The search index follows the database: the outbox row commits with the change it describes."""
+    session.add(SearchOutbox(job_id=job_id, op=op))
+
+
+def create_job(*, session: Session, employer: Employer, actor: User, data: dict[str, Any]) -> Job:
+    if employer.status != EMPLOYER_VERIFIED:
+        raise Forbidden("单位通过人社部门审核后才能发布岗位")
+    fields = clean(data, today=clock.today())
+    job = Job(employer_id=employer.id, wage_monthly_max=0, province_adcode="", **{
+        k: v for k, v in fields.items() if not k.startswith("_")})
+    _apply(job, fields)
+    session.add(job)
+    session.flush()
+    enqueue_index(session, job.id)
+    record(session, actor=actor, action="job.create", target=("job", job.id),
+           flagged=job.review_reason)
+    return job
+
+
+def update_job(*, session: Session, job: Job, actor: User, data: dict[str, Any]) -> Job:
+    if job.status == JOB_TAKEN_DOWN:
+        raise Conflict("岗位已被人社部门下架，不能修改")
+    fields = clean(data, today=clock.today(), current=job)
+    _apply(job, fields)
+    touch(session, job)
+    record(session, actor=actor, action="job.update", target=("job", job.id), flagged=job.review_reason)
+    return job
+
+
+def touch(session: Session, job: Job) -> None:
+    job.version += 1
+    job.updated_at = clock.now()
+    session.add(job)
+    enqueue_index(session, job.id)
+
+
+def close(session: Session, job: Job, *, today: date) -> None:
+    """Closed from today on: the posting stays in history as open until yesterday."""
+    job.status = JOB_CLOSED
+    if job.closes_at > today:
+        job.closes_at = max(today, job.posted_at + timedelta(days=1))
+    touch(session, job)
+
+
+def change_status(*, session: Session, job: Job, actor: User, action: str) -> Job:
+    today = clock.today()
+    if job.status == JOB_TAKEN_DOWN:
+        raise Conflict("岗位已被人社部门下架")
+    if action == "pause":
+        if effective_status(job, today) != JOB_OPEN:
+            raise Conflict("只有招聘中的岗位可以暂停")
+        job.status = JOB_PAUSED
+    elif action == "resume":
+        if job.status != JOB_PAUSED:
+            raise Conflict("只有暂停中的岗位可以恢复")
+        if job.closes_at <= today:
+            raise Conflict("岗位已过截止日期，请先修改截止日期")
+        job.status = JOB_OPEN
+    elif action == "close":
+        if job.status == JOB_CLOSED:
+            return job
+        close(session, job, today=today)
+    else:
+        raise Invalid({"action": "操作应为 pause（暂停）、resume（恢复）或 close（关闭）"})
+    touch(session, job)
+    record(session, actor=actor, action=f"job.{action}", target=("job", job.id))
+    return job
+
+
+def take_down(*, session: Session, job: Job, staff: User, reason: str) -> Job:
+    reason = (reason or "").strip()
+    if not reason:
+        raise Invalid({"reason": "请写明下架原因"})
+    job.status = JOB_TAKEN_DOWN
+    job.review_reason = reason[:200]
+    touch(session, job)
+    record(session, actor=staff, action="job.take_down", target=("job", job.id), reason=reason[:200])
+    return job
+
+
+def clear_flag(*, session: Session, job: Job, staff: User) -> Job:
+    job.review_status = "cleared"
+    touch(session, job)
+    record(session, actor=staff, action="job.review_cleared", target=("job", job.id))
+    return job
+
+
+def effective_status(job: Job, today: date) -> str:
+    if job.status in (JOB_OPEN,) and (job.closes_at <= today or job.hired_count >= job.headcount):
+        return JOB_CLOSED
+    return job.status
+
+
+def is_open_on(job: Job, day: date, employer: Employer | None = None) -> bool:
+    if job.status in (JOB_PAUSED, JOB_TAKEN_DOWN):
+        return False
+    if employer is not None and employer.status != EMPLOYER_VERIFIED:
+        return False
+    return job.posted_at <= day < job.closes_at
+
+
+def jobs_of_employer(session: Session, employer_id: int) -> list[Job]:
+    return list(session.exec(select(Job).where(Job.employer_id == employer_id).order_by(Job.id.desc())))

@@ -1,0 +1,239 @@
+"""Postings over HTTP: browsing and reading for everyone, managing for their employer."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from sqlmodel import select
+
+from market import clock
+from market.applications.services import application_public
+from market.employers.services import employer_of
+from market.errors import AppError, Forbidden, NotFound
+from market.models import BENEFITS, EMPLOYER, EMPLOYMENT_TYPES, Application, Employer, Job, User, Worker
+from market.postings import browse, services
+from market.web import api, api_user, commit, db, json_body, ok, page_user, roles_required, is_staff
+from market.workers.services import worker_for_employer
+from matching import taxonomy
+
+bp = Blueprint("postings", __name__)
+
+
+def _search(filters: browse.JobFilters) -> browse.Page:
+    gateway = current_app.extensions["market"].search
+    today = clock.today()
+    if gateway is not None:
+        page = gateway.search(filters, today=today)
+        if page is not None:
+            return page
+    page = browse.browse_db(db(), filters, today=today)
+    page.degraded = True
+    return page
+
+
+def load_job(job_id: int) -> tuple[Job, Employer]:
+    job = db().get(Job, job_id)
+    if job is None:
+        raise NotFound("没有这个岗位")
+    return job, db().get(Employer, job.employer_id)
+
+
+def visible_to(job: Job, employer: Employer, user: User | None) -> bool:
+    """Anyone may read a published posting; unpublished ones only their employer and staff."""
+    if employer.status == "verified" and job.status != "taken_down":
+        return True
+    return user is not None and (is_staff(user) or employer.owner_id == user.id)
+
+
+def own_job(job_id: int, user: User) -> tuple[Job, Employer]:
+    job, employer = load_job(job_id)
+    if not (is_staff(user) or (user.role == EMPLOYER and employer.owner_id == user.id)):
+        raise Forbidden("这不是您单位的岗位")
+    return job, employer
+
+
+def _my_employer(user: User) -> Employer:
+    employer = employer_of(db(), user)
+    if employer is None:
+        raise Forbidden("请先登记单位信息")
+    return employer
+
+
+def applicants(job: Job) -> list[dict]:
+    rows = db().exec(select(Application, Worker, User).join(Worker, Worker.id == Application.worker_id)
+                     .join(User, User.id == Worker.user_id).where(Application.job_id == job.id)
+                     .order_by(Application.id))
+    # The applicant's phone lets the employer call; nothing else beyond the employer's view of a worker.
+    return [application_public(a) | {"worker": worker_for_employer(w) | {"phone": u.phone}} for a, w, u in rows]
+
+
+# ---- API ----
+
+@api.get("/jobs")
+def api_jobs():
+    filters = browse.parse_filters(request.args, today=clock.today())
+    page = _search(filters)
+    return ok({"total": page.total, "hits": page.hits, "facets": page.facets, "degraded": page.degraded,
+               "limit": filters.limit, "offset": filters.offset})
+
+
+@api.get("/jobs/<int:job_id>")
+def api_job(job_id: int):
+    from flask import g
+
+    job, employer = load_job(job_id)
+    if not visible_to(job, employer, g.get("api_user")):
+        raise NotFound("没有这个岗位")
+    return ok(browse.job_public(job, employer, today=clock.today()))
+
+
+@api.post("/jobs")
+def api_create_job():
+    user = api_user(EMPLOYER)
+    job = services.create_job(session=db(), employer=_my_employer(user), actor=user, data=json_body())
+    commit()
+    return ok(browse.job_public(job, db().get(Employer, job.employer_id), today=clock.today()), 201)
+
+
+@api.patch("/jobs/<int:job_id>")
+def api_update_job(job_id: int):
+    user = api_user(EMPLOYER)
+    job, employer = own_job(job_id, user)
+    services.update_job(session=db(), job=job, actor=user, data=json_body())
+    commit()
+    return ok(browse.job_public(job, employer, today=clock.today()))
+
+
+@api.post("/jobs/<int:job_id>/status")
+def api_job_status(job_id: int):
+    user = api_user(EMPLOYER)
+    job, employer = own_job(job_id, user)
+    services.change_status(session=db(), job=job, actor=user, action=json_body().get("action", ""))
+    commit()
+    return ok(browse.job_public(job, employer, today=clock.today()))
+
+
+@api.get("/employer/jobs")
+def api_my_jobs():
+    user = api_user(EMPLOYER)
+    employer = _my_employer(user)
+    today = clock.today()
+    return ok({"items": [browse.job_public(j, employer, today=today, full=False)
+                         for j in services.jobs_of_employer(db(), employer.id)]})
+
+
+@api.get("/jobs/<int:job_id>/applications")
+def api_job_applications(job_id: int):
+    user = api_user(EMPLOYER, "admin")
+    job, _ = own_job(job_id, user)
+    return ok({"items": applicants(job)})
+
+
+# ---- Pages ----
+
+@bp.get("/")
+def home():
+    try:
+        filters = browse.parse_filters(request.args, today=clock.today())
+    except AppError as exc:
+        filters = browse.JobFilters(open_on=clock.today())
+        flash(exc.message)
+    page = _search(filters)
+    return render_template("jobs/list.html", page=page, filters=filters, benefits=BENEFITS,
+                           types=EMPLOYMENT_TYPES, occupations=taxonomy.occupations().values())
+
+
+@bp.get("/jobs/<int:job_id>")
+def job_page(job_id: int):
+    from flask_login import current_user
+
+    job, employer = load_job(job_id)
+    user = current_user.user if current_user.is_authenticated else None
+    if not visible_to(job, employer, user):
+        raise NotFound("没有这个岗位")
+    mine = None
+    if user is not None and user.role == "worker":
+        worker = db().exec(select(Worker).where(Worker.user_id == user.id)).first()
+        if worker:
+            mine = db().exec(select(Application).where(Application.worker_id == worker.id,
+                                                        Application.job_id == job.id)).first()
+    return render_template("jobs/detail.html", job=browse.job_public(job, employer, today=clock.today()),
+                           application=mine)
+
+
+@bp.get("/employer/jobs")
+@roles_required(EMPLOYER)
+def employer_jobs():
+    user = page_user()
+    employer = employer_of(db(), user)
+    if employer is None:
+        return redirect(url_for("employers.register_page"))
+    today = clock.today()
+    jobs = [browse.job_public(j, employer, today=today, full=False) for j in services.jobs_of_employer(db(), employer.id)]
+    return render_template("employer/jobs.html", employer=employer, jobs=jobs)
+
+
+def _form_data() -> dict:
+    data = {k: v for k, v in request.form.items() if k in services.EDITABLE}
+    data["benefits"] = request.form.getlist("benefits")
+    return data
+
+
+@bp.route("/employer/jobs/new", methods=["GET", "POST"])
+@roles_required(EMPLOYER)
+def new_job():
+    user = page_user()
+    employer = _my_employer(user)
+    if request.method == "POST":
+        try:
+            job = services.create_job(session=db(), employer=employer, actor=user, data=_form_data())
+            commit()
+        except AppError as exc:
+            return render_template("employer/job_form.html", form=request.form, errors=exc.fields,
+                                   error=exc.message, **_choices()), exc.status
+        flash("岗位已发布" + ("（含年龄要求，人社部门会复核）" if job.review_status == "flagged" else ""))
+        return redirect(url_for("postings.employer_jobs"))
+    return render_template("employer/job_form.html", form={}, errors={}, **_choices())
+
+
+@bp.route("/employer/jobs/<int:job_id>/edit", methods=["GET", "POST"])
+@roles_required(EMPLOYER)
+def edit_job(job_id: int):
+    user = page_user()
+    job, _ = own_job(job_id, user)
+    if request.method == "POST":
+        try:
+            services.update_job(session=db(), job=job, actor=user, data=_form_data())
+            commit()
+        except AppError as exc:
+            return render_template("employer/job_form.html", form=request.form, errors=exc.fields,
+                                   error=exc.message, job=job, **_choices()), exc.status
+        flash("已保存")
+        return redirect(url_for("postings.employer_jobs"))
+    form = {f: getattr(job, f) for f in services.EDITABLE}
+    return render_template("employer/job_form.html", form=form, errors={}, job=job, **_choices())
+
+
+@bp.post("/employer/jobs/<int:job_id>/status")
+@roles_required(EMPLOYER)
+def job_status(job_id: int):
+    user = page_user()
+    job, _ = own_job(job_id, user)
+    services.change_status(session=db(), job=job, actor=user, action=request.form.get("action", ""))
+    commit()
+    flash("已更新")
+    return redirect(url_for("postings.employer_jobs"))
+
+
+@bp.get("/employer/jobs/<int:job_id>/applicants")
+@roles_required(EMPLOYER)
+def job_applicants(job_id: int):
+    user = page_user()
+    job, employer = own_job(job_id, user)
+    return render_template("employer/applicants.html", job=browse.job_public(job, employer, today=clock.today()),
+                           items=applicants(job))
+
+
+def _choices() -> dict:
+    return {"benefits": BENEFITS, "types": EMPLOYMENT_TYPES, "occupations": list(taxonomy.occupations().values()),
+            "certificates": taxonomy.certificates(), "type_names": services.EMPLOYMENT_TYPE_NAMES,
+            "cooperations": taxonomy.cooperation_names()}

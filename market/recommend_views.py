@@ -1,0 +1,1 @@
+"""Recommendations for workers and candidates for postings, over the API."""

@@ -1,0 +1,110 @@
+"""What every view shares: the request's database session, the API blueprint, JSON in and out, roles."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from flask import Blueprint, abort, current_app, g, jsonify, request
+from flask_login import current_user
+from sqlalchemy import event
+from sqlmodel import Session
+
+from market.errors import Forbidden, Invalid, Unauthorized
+from market.models import STAFF_ROLES, User
+
+api = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+def db() -> Session:
+    """The request's session: one transaction, committed once by the view before it answers."""
+    if "db" not in g:
+        g.db = Session(current_app.extensions["market"].engine, expire_on_commit=False)
+    return g.db
+
+
+def commit() -> None:
+    db().commit()
+
+
+def after_commit(session: Session, callback: Callable[[], None]) -> None:
+    """Run ``callback`` once the session's transaction has committed (SMS, search pushes); never on rollback."""
+    session.info.setdefault("after_commit", []).append(callback)
+
+
+@event.listens_for(Session, "after_commit")
+def _run_after_commit(session: Session) -> None:
+    callbacks = session.info.pop("after_commit", [])
+    for callback in callbacks:
+        try:
+            callback()
+        except Exception:  # a notification that fails to send must not fail the request
+            current_app.logger.exception("after-commit task failed")
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_after_commit(session: Session) -> None:
+    session.info.pop("after_commit", None)
+
+
+def close_db(_exc: BaseException | None = None) -> None:
+    session = g.pop("db", None)
+    if session is not None:
+        session.rollback()
+        session.close()
+
+
+def json_body() -> dict[str, Any]:
+    data = request.get_json(silent=True)
+    if data is None:
+        if request.content_length:
+            raise Invalid({"body": "请求内容不是有效的 JSON"})
+        return {}
+    if not isinstance(data, dict):
+        raise Invalid({"body": "请求内容应为 JSON 对象"})
+    return data
+
+
+def ok(payload: Any, status: int = 200):
+    return jsonify(payload), status
+
+
+def api_user(*roles: str) -> User:
+    """The API caller, from the bearer token only (cookies never authenticate API calls)."""
+    user = g.get("api_user")
+    if user is None:
+        raise Unauthorized("请先登录（缺少或无效的访问令牌）")
+    if roles and user.role not in roles:
+        raise Forbidden()
+    return user
+
+
+def page_user(*roles: str) -> User:
+    if not current_user.is_authenticated:
+        abort(401)
+    user = current_user.user
+    if roles and user.role not in roles:
+        raise Forbidden()
+    return user
+
+
+def roles_required(*roles: str):
+    """For pages: sign-in required, and one of ``roles``."""
+
+    def wrap(view):
+        @functools.wraps(view)
+        def inner(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return current_app.extensions["market"].login_manager.unauthorized()
+            if roles and current_user.user.role not in roles:
+                raise Forbidden()
+            return view(*args, **kwargs)
+
+        return inner
+
+    return wrap
+
+
+def is_staff(user: User | None) -> bool:
+    return user is not None and user.role in STAFF_ROLES
