@@ -1,0 +1,320 @@
+"""A thin Meilisearch client with a short timeout on every call.
+
+A server that is stopped (SIGSTOP, swapped out, stuck) still accepts TCP connections, and a client that
+waits forever then holds a web worker forever. Every call here has a deadline; a missed deadline, a refused
+connection or a 5xx raises :class:`SearchUnavailable`, which the app turns into its database fallback.
+
+Two kinds of engine are made from the same class: one with the master key (index creation, settings,
+documents, keys: the launcher, the outbox relay and ``search reindex``) and one with the search-only key
+from :func:`ensure_search_key` (the web app's queries).
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import requests
+
+DEFAULT_INDEX = "jobs"
+# Key uids are UUIDs chosen by us, so that every process asking for "the search key of index X" gets the
+# same key back instead of creating a new one on each start.
+_KEY_NAMESPACE = uuid.UUID("5b0d7a4e-3c1f-4f8e-9a57-2f7f1f0c9e11")
+
+
+class SearchError(Exception):
+    """Base class of everything this package raises about the engine."""
+
+
+class SearchUnavailable(SearchError):
+    """The engine did not answer in time, refused the connection, or failed on its side (5xx)."""
+
+
+class SearchApiError(SearchError):
+    """The engine answered with an error about the request (4xx): bad filter, missing index, bad key."""
+
+    def __init__(self, status: int, code: str, message: str):
+        super().__init__(f"{status} {code}: {message}")
+        self.status = status
+        self.code = code
+        self.message = message
+
+
+class TaskFailed(SearchError):
+    def __init__(self, task: Mapping[str, Any]):
+        error = task.get("error") or {}
+        super().__init__(f"task {task.get('uid')} ({task.get('type')}) {task.get('status')}: "
+                         f"{error.get('code', '')} {error.get('message', '')}".strip())
+        self.task = dict(task)
+
+
+class TaskTimeout(SearchError):
+    def __init__(self, uid: int, status: str | None):
+        super().__init__(f"task {uid} still {status or 'unknown'} after the wait")
+        self.uid = uid
+        self.status = status
+
+
+class SearchEngine:
+    """One Meilisearch server, one API key, one live index name.
+
+    ``timeout`` bounds reads and searches (seconds, connect and read each); ``write_timeout`` bounds calls
+    that upload documents or settings, which the server only has to enqueue but which can be large.
+    The underlying ``requests.Session`` is created here, never at import time, so each process (gunicorn
+    worker, test, CLI) makes its own.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        api_key: str | None,
+        *,
+        index_uid: str = DEFAULT_INDEX,
+        timeout: float = 2.0,
+        write_timeout: float = 30.0,
+    ):
+        self.url = url.rstrip("/")
+        self.api_key = api_key
+        self.index_uid = index_uid
+        self.timeout = timeout
+        self.write_timeout = write_timeout
+        self._session = requests.Session()
+        self._session.headers["Content-Type"] = "application/json"
+        if api_key:
+            self._session.headers["Authorization"] = f"Bearer {api_key}"
+
+    def __repr__(self) -> str:
+        return f"SearchEngine({self.url!r}, index_uid={self.index_uid!r})"
+
+    def with_key(self, api_key: str, **overrides: Any) -> SearchEngine:
+        """Another engine on the same server and index with a different key."""
+        kwargs = {"index_uid": self.index_uid, "timeout": self.timeout, "write_timeout": self.write_timeout}
+        kwargs.update(overrides)
+        return SearchEngine(self.url, api_key, **kwargs)
+
+    def close(self) -> None:
+        self._session.close()
+
+    # -- HTTP --------------------------------------------------------------------------------------------
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: Mapping[str, Any] | None = None,
+        timeout: float | None = None,
+    ) -> Any:
+        limit = self.timeout if timeout is None else timeout
+        try:
+            response = self._session.request(method, self.url + path, json=json, params=params,
+                                             timeout=(limit, limit))
+        except requests.Timeout as exc:
+            raise SearchUnavailable(f"{method} {path}: no answer within {limit:g}s") from exc
+        except requests.RequestException as exc:
+            raise SearchUnavailable(f"{method} {path}: {exc.__class__.__name__}: {exc}") from exc
+        if response.status_code >= 500:
+            raise SearchUnavailable(f"{method} {path}: HTTP {response.status_code} {response.text[:200]}")
+        if response.status_code >= 400:
+            try:
+                body = response.json()
+            except ValueError:
+                body = {}
+            raise SearchApiError(response.status_code, body.get("code", "http_error"),
+                                 body.get("message", response.text[:200]))
+        if response.status_code == 204 or not response.content:
+            return None
+        return response.json()
+
+    def _index(self, index_uid: str | None) -> str:
+        return index_uid or self.index_uid
+
+    # -- server ------------------------------------------------------------------------------------------
+
+    def healthy(self) -> bool:
+        """True when the server answers /health in time (no key needed)."""
+        try:
+            return (self.request("GET", "/health") or {}).get("status") == "available"
+        except SearchError:
+            return False
+
+    def version(self) -> str:
+        return self.request("GET", "/version")["pkgVersion"]
+
+    # -- indexes -----------------------------------------------------------------------------------------
+
+    def get_index(self, index_uid: str | None = None) -> dict | None:
+        try:
+            return self.request("GET", f"/indexes/{self._index(index_uid)}")
+        except SearchApiError as exc:
+            if exc.code == "index_not_found":
+                return None
+            raise
+
+    def list_indexes(self) -> list[dict]:
+        out: list[dict] = []
+        offset = 0
+        while True:
+            page = self.request("GET", "/indexes", params={"limit": 100, "offset": offset})
+            out.extend(page["results"])
+            offset += len(page["results"])
+            if not page["results"] or offset >= page["total"]:
+                return out
+
+    def create_index(self, index_uid: str | None = None, *, primary_key: str = "id") -> int:
+        task = self.request("POST", "/indexes", json={"uid": self._index(index_uid), "primaryKey": primary_key})
+        return task["taskUid"]
+
+    def delete_index(self, index_uid: str | None = None) -> int:
+        return self.request("DELETE", f"/indexes/{self._index(index_uid)}")["taskUid"]
+
+    def swap_indexes(self, pairs: Sequence[tuple[str, str]]) -> int:
+        body = [{"indexes": [a, b]} for a, b in pairs]
+        return self.request("POST", "/swap-indexes", json=body)["taskUid"]
+
+    def get_settings(self, index_uid: str | None = None) -> dict:
+        return self.request("GET", f"/indexes/{self._index(index_uid)}/settings")
+
+    def update_settings(self, settings: Mapping[str, Any], index_uid: str | None = None) -> int:
+        return self.request("PATCH", f"/indexes/{self._index(index_uid)}/settings", json=dict(settings),
+                            timeout=self.write_timeout)["taskUid"]
+
+    def stats(self, index_uid: str | None = None) -> dict:
+        return self.request("GET", f"/indexes/{self._index(index_uid)}/stats")
+
+    # -- documents ---------------------------------------------------------------------------------------
+
+    def add_documents(self, documents: Iterable[Mapping[str, Any]], index_uid: str | None = None) -> int:
+        """Add or replace whole documents (by primary key); returns the task uid."""
+        docs = list(documents)
+        return self.request("POST", f"/indexes/{self._index(index_uid)}/documents", json=docs,
+                            params={"primaryKey": "id"}, timeout=self.write_timeout)["taskUid"]
+
+    def delete_documents(self, ids: Iterable[int | str], index_uid: str | None = None) -> int:
+        return self.request("POST", f"/indexes/{self._index(index_uid)}/documents/delete-batch",
+                            json=list(ids), timeout=self.write_timeout)["taskUid"]
+
+    def get_document(self, doc_id: int | str, index_uid: str | None = None) -> dict | None:
+        try:
+            return self.request("GET", f"/indexes/{self._index(index_uid)}/documents/{doc_id}")
+        except SearchApiError as exc:
+            if exc.code == "document_not_found":
+                return None
+            raise
+
+    def get_documents(
+        self,
+        index_uid: str | None = None,
+        *,
+        fields: Sequence[str] | None = None,
+        limit: int = 1000,
+        offset: int = 0,
+    ) -> dict:
+        """One page of documents: ``{"results": [...], "offset", "limit", "total"}``."""
+        body: dict[str, Any] = {"limit": limit, "offset": offset}
+        if fields:
+            body["fields"] = list(fields)
+        return self.request("POST", f"/indexes/{self._index(index_uid)}/documents/fetch", json=body,
+                            timeout=self.write_timeout)
+
+    # -- search ------------------------------------------------------------------------------------------
+
+    def search(self, params: Mapping[str, Any], index_uid: str | None = None) -> dict:
+        return self.request("POST", f"/indexes/{self._index(index_uid)}/search", json=dict(params))
+
+    def multi_search(self, queries: Sequence[Mapping[str, Any]]) -> list[dict]:
+        """Several searches in one round trip; each query dict names its ``indexUid`` (default: ours)."""
+        body = {"queries": [{"indexUid": self.index_uid, **q} for q in queries]}
+        return self.request("POST", "/multi-search", json=body)["results"]
+
+    # -- tasks -------------------------------------------------------------------------------------------
+
+    def task(self, uid: int) -> dict:
+        return self.request("GET", f"/tasks/{int(uid)}")
+
+    def task_status(self, uid: int) -> str:
+        """``enqueued``, ``processing``, ``succeeded``, ``failed`` or ``canceled``."""
+        return self.task(uid)["status"]
+
+    def wait_for_task(
+        self,
+        uid: int,
+        timeout: float = 10.0,
+        *,
+        interval: float = 0.02,
+        raise_on_failure: bool = True,
+    ) -> dict:
+        """Poll until the task is finished; raise TaskFailed on failure and TaskTimeout past ``timeout``."""
+        deadline = time.monotonic() + timeout
+        delay = interval
+        status = None
+        while True:
+            task = self.task(uid)
+            status = task["status"]
+            if status in ("succeeded", "failed", "canceled"):
+                if status != "succeeded" and raise_on_failure:
+                    raise TaskFailed(task)
+                return task
+            if time.monotonic() >= deadline:
+                raise TaskTimeout(uid, status)
+            time.sleep(min(delay, max(0.0, deadline - time.monotonic())))
+            delay = min(delay * 1.5, 0.5)
+
+    def wait_for_tasks(self, uids: Iterable[int], timeout: float = 60.0) -> list[dict]:
+        deadline = time.monotonic() + timeout
+        return [self.wait_for_task(uid, max(0.1, deadline - time.monotonic())) for uid in uids]
+
+    # -- keys --------------------------------------------------------------------------------------------
+
+    def get_key(self, key_or_uid: str) -> dict | None:
+        try:
+            return self.request("GET", f"/keys/{key_or_uid}")
+        except SearchApiError as exc:
+            if exc.code == "api_key_not_found":
+                return None
+            raise
+
+    def create_key(self, *, uid: str | None, name: str, description: str, actions: Sequence[str],
+                   indexes: Sequence[str], expires_at: str | None = None) -> dict:
+        body: dict[str, Any] = {"name": name, "description": description, "actions": list(actions),
+                                "indexes": list(indexes), "expiresAt": expires_at}
+        if uid:
+            body["uid"] = uid
+        return self.request("POST", "/keys", json=body)
+
+    def delete_key(self, key_or_uid: str) -> None:
+        self.request("DELETE", f"/keys/{key_or_uid}")
+
+
+def search_key_uid(index_uid: str) -> str:
+    return str(uuid.uuid5(_KEY_NAMESPACE, f"search:{index_uid}"))
+
+
+def ensure_search_key(master: SearchEngine, *, index_uid: str | None = None) -> str:
+    """The API key that may only search the live index (created on first call, the same one afterwards).
+
+    It is scoped to the live index name alone: the staging indexes of a reindex (``jobs_<stamp>``) are not
+    searchable with it, and after a swap the name ``jobs`` refers to the new content, so the key stays valid.
+    """
+    live = index_uid or master.index_uid
+    uid = search_key_uid(live)
+    key = master.get_key(uid)
+    if key is None:
+        try:
+            key = master.create_key(
+                uid=uid,
+                name=f"{live}-search",
+                description=f"Search-only key for the {live} index (the web app's key)",
+                actions=["search"],
+                indexes=[live],
+            )
+        except SearchApiError as exc:
+            if exc.code != "api_key_already_exists":
+                raise
+            key = master.get_key(uid)
+    if key is None or key.get("actions") != ["search"] or key.get("indexes") != [live]:
+        raise SearchError(f"the key {uid} exists but is not a search-only key for {live}")
+    return key["key"]

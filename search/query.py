@@ -1,0 +1,259 @@
+"""Reading what a worker types: `东莞 电焊工`, `包吃住 普工 苏州`, `日结 搬运 广州`, `粤黔协作 岗位`, `黔菜师傅`.
+
+Known words become structured conditions: places (the real administrative divisions, full or short names)
+become adcode filters, trade words become the trade's code, benefit and job-type words become filters,
+cooperation names and labour brands become what they stand for. What is left stays free text for the engine.
+Words are found by forward maximum matching over the query, spaces or not (`苏州普工包吃住` works too).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cache
+
+from matching import regions, taxonomy
+from matching.regions import Region
+
+from .settings import occupation_terms, phrase_groups
+
+# Benefit phrases → the benefits (all of them required) they ask for.
+BENEFIT_WORDS: dict[str, tuple[str, ...]] = {}
+for _words, _benefits in (
+    (("包吃住", "包食宿", "包吃包住", "管吃住", "吃住全包", "包吃包宿", "食宿全包"), ("包吃", "包住")),
+    (("包吃", "管吃", "包餐", "包三餐", "包伙食", "管饭", "包工作餐"), ("包吃",)),
+    (("包住", "管住", "包宿", "提供住宿", "有宿舍", "包住宿"), ("包住",)),
+    (("五险一金", "社保", "五险", "交社保", "缴社保", "买社保"), ("五险一金",)),
+    (("日结", "当天结", "日薪", "一天一结", "当日结", "日结工", "天天结"), ("日结",)),
+    (("交通补贴", "路费补贴", "报销路费", "车费补贴", "交通补助"), ("交通补贴",)),
+    (("全勤奖", "全勤"), ("全勤奖",)),
+    (("节日福利", "过节费"), ("节日福利",)),
+):
+    for _word in _words:
+        BENEFIT_WORDS[_word] = _benefits
+
+# Job-type words. 长期 is what a worker says when they want steady work: full-time. (Postings put
+# "（长期）" in titles of every type, so the word in a title means nothing.)
+TYPE_WORDS: dict[str, str] = {
+    "长期": "full_time", "长期工": "full_time", "全职": "full_time", "正式工": "full_time",
+    "稳定工作": "full_time",
+    "临时工": "gig_daily", "零工": "gig_daily", "短工": "gig_daily", "短期工": "gig_daily",
+    "小时工": "gig_daily",
+    "季节工": "seasonal", "季节性": "seasonal", "农忙": "seasonal",
+    "计件": "piece_rate", "计件工": "piece_rate", "计件工资": "piece_rate",
+    "派遣": "dispatch", "劳务派遣": "dispatch", "派遣工": "dispatch",
+}
+
+# Words that say nothing about which job: dropped from the free text.
+STOP_WORDS = frozenset({
+    "岗位", "工作", "招聘", "招工", "急招", "诚聘", "高薪", "找工作", "求职", "职位", "附近", "周边", "本地",
+    "工人", "人员", "招人", "哪里", "有没有", "需要", "我想", "想找", "找个", "一份", "招聘信息", "工种",
+    "协作", "劳务协作", "东西部协作", "劳务", "打工", "上班", "务工", "的工作", "相关",
+})
+_SINGLE_STOP = frozenset("的有要在我找招去和或及想份个人名")
+_SPLIT = re.compile(r"[\s,，、。.;；/|+＋·:：!！?？()（）\[\]【】\"'“”‘’<>《》\-—_~～]+")
+
+PLACE, OCCUPATION, BENEFIT, TYPE, COOPERATION, BRAND, STOP = (
+    "place", "occupation", "benefit", "type", "cooperation", "brand", "stop")
+# Same word, several meanings: the earlier kind wins (黔菜师傅 is a trade alias and a labour brand).
+_PRIORITY = (BRAND, COOPERATION, OCCUPATION, BENEFIT, TYPE, STOP, PLACE)
+
+
+@dataclass(frozen=True)
+class Term:
+    """A recognised word of the query and what it was read as."""
+    word: str
+    kind: str
+    value: object
+
+
+@dataclass
+class ParsedQuery:
+    raw: str
+    text: str = ""                                        # free text left for the engine
+    rank_words: list[str] = field(default_factory=list)   # trade words, kept to rank exact forms first
+    places: list[str] = field(default_factory=list)       # adcodes, any of them (OR)
+    occupations: list[str] = field(default_factory=list)  # trade codes, any of them
+    benefits: list[str] = field(default_factory=list)     # all required
+    employment_types: list[str] = field(default_factory=list)
+    cooperation: list[str] = field(default_factory=list)
+    prefer_provinces: list[str] = field(default_factory=list)  # 2-digit codes ranked first (labour brands)
+    # word → adcodes it could also have meant (朝阳: 长春市朝阳区, 朝阳县 when 北京朝阳区/辽宁朝阳市 were taken)
+    alternatives: dict[str, list[str]] = field(default_factory=dict)
+    terms: list[Term] = field(default_factory=list)
+
+    @property
+    def engine_text(self) -> str:
+        """What goes to the engine as q: trade words first, then the free text (dropped last-first)."""
+        return " ".join([*self.rank_words, self.text]).strip()
+
+    @property
+    def structured(self) -> bool:
+        return bool(self.places or self.occupations or self.benefits or self.employment_types
+                    or self.cooperation)
+
+
+def normalize(text: str) -> str:
+    """Full-width to half-width, Latin to lower case (CNC = ｃｎｃ)."""
+    return unicodedata.normalize("NFKC", text or "").lower()
+
+
+@cache
+def _vocabulary() -> tuple[dict[str, Term], int]:
+    table: dict[str, Term] = {}
+
+    def put(word: str, kind: str, value: object) -> None:
+        word = normalize(word)
+        if len(word) < 2:
+            return
+        current = table.get(word)
+        if current is None or _PRIORITY.index(kind) < _PRIORITY.index(current.kind):
+            table[word] = Term(word, kind, value)
+
+    for name in regions.names():
+        put(name, PLACE, name)
+    for word in STOP_WORDS:
+        put(word, STOP, None)
+    for word, code in TYPE_WORDS.items():
+        put(word, TYPE, code)
+    for word, benefits in BENEFIT_WORDS.items():
+        put(word, BENEFIT, benefits)
+    # Phrase groups of the synonym list that are benefit phrases are covered above; the trade words:
+    for code, words in occupation_terms().items():
+        for word in words:
+            put(word, OCCUPATION, code)
+    for name in taxonomy.cooperation_names():
+        put(name, COOPERATION, name)
+    for brand in taxonomy.labour_brands():
+        put(brand.name, BRAND, brand)
+    longest = max(len(w) for w in table)
+    return table, longest
+
+
+def _scan(chunk: str) -> tuple[list[Term], list[str]]:
+    """Forward maximum matching: the longest known word at each position, leftovers collected."""
+    table, longest = _vocabulary()
+    terms: list[Term] = []
+    leftovers: list[str] = []
+    pending = ""
+    i = 0
+    while i < len(chunk):
+        for size in range(min(longest, len(chunk) - i), 1, -1):
+            term = table.get(chunk[i:i + size])
+            if term is not None:
+                if pending:
+                    leftovers.append(pending)
+                    pending = ""
+                terms.append(term)
+                i += size
+                break
+        else:
+            pending += chunk[i]
+            i += 1
+    if pending:
+        leftovers.append(pending)
+    return terms, leftovers
+
+
+def _within(inner: Region, outer: Region) -> bool:
+    if inner.adcode == outer.adcode:
+        return False
+    if outer.level == regions.PROVINCE:
+        return inner.adcode[:2] == outer.adcode[:2]
+    if outer.level == regions.CITY:
+        return inner.level == regions.COUNTY and inner.adcode[:4] == outer.adcode[:4]
+    return False
+
+
+def _prominence(region: Region) -> int:
+    """How likely a bare name means this place: provinces, then cities and municipal districts (北京朝阳区)."""
+    if region.level == regions.PROVINCE:
+        return 3
+    if region.level == regions.CITY or region.adcode[:2] in regions.MUNICIPALITIES:
+        return 2
+    return 1
+
+
+def _outermost(found: list[Region]) -> list[Region]:
+    """Drop places inside other places of the list (吉林省 covers 吉林市)."""
+    unique = list({r.adcode: r for r in found}.values())
+    return [r for r in unique if not any(_within(r, other) for other in unique)]
+
+
+def _resolve_places(words: list[str]) -> tuple[list[str], dict[str, list[str]]]:
+    """Place words → adcodes to filter on (any of them), and the readings that were set aside."""
+    candidates = {word: _outermost(regions.lookup_name(word)) for word in dict.fromkeys(words)}
+    candidates = {w: c for w, c in candidates.items() if c}
+    context: set[str] = set()
+    # A place named with its province or city (北京 朝阳, 辽宁 朝阳, 广东 东莞): keep the readings inside
+    # it, and the wider word only served to say which one.
+    for word, found in candidates.items():
+        for other, containers in candidates.items():
+            if other == word:
+                continue
+            inside = [r for r in found if any(_within(r, c) for c in containers)]
+            if inside:
+                candidates[word] = inside
+                context.add(other)
+    alternatives: dict[str, list[str]] = {}
+    chosen: list[Region] = []
+    for word, found in candidates.items():
+        if word in context:
+            continue
+        if len(found) > 1:
+            top = max(_prominence(r) for r in found)
+            kept = [r for r in found if _prominence(r) == top]
+            dropped = [r.adcode for r in found if _prominence(r) != top]
+            if dropped:
+                alternatives[word] = dropped
+            found = kept
+        chosen.extend(found)
+    return [r.adcode for r in _outermost(chosen)], alternatives
+
+
+def parse_query(text: str | None, *, occupation_filter: bool = True) -> ParsedQuery:
+    """Read a worker's query. ``occupation_filter=False`` leaves trade words as text only (for measuring)."""
+    parsed = ParsedQuery(raw=text or "")
+    place_words: list[str] = []
+    leftovers: list[str] = []
+    for chunk in _SPLIT.split(normalize(text or "")):
+        if not chunk:
+            continue
+        terms, rest = _scan(chunk)
+        parsed.terms.extend(terms)
+        leftovers.extend(rest)
+    for term in parsed.terms:
+        if term.kind == PLACE:
+            place_words.append(term.word)
+        elif term.kind == OCCUPATION:
+            if occupation_filter:
+                _add(parsed.occupations, term.value)
+            _add(parsed.rank_words, term.word)
+        elif term.kind == BRAND:
+            brand = term.value
+            if occupation_filter:
+                _add(parsed.occupations, brand.occupation)
+            _add(parsed.rank_words, term.word)
+            _add(parsed.prefer_provinces, brand.province)
+        elif term.kind == BENEFIT:
+            for benefit in term.value:
+                _add(parsed.benefits, benefit)
+        elif term.kind == TYPE:
+            _add(parsed.employment_types, term.value)
+        elif term.kind == COOPERATION:
+            _add(parsed.cooperation, term.value)
+    parsed.places, parsed.alternatives = _resolve_places(place_words)
+    words = [w for w in leftovers if w not in STOP_WORDS and not (len(w) == 1 and w in _SINGLE_STOP)]
+    parsed.text = " ".join(words)
+    return parsed
+
+
+def _add(items: list, value) -> None:
+    if value not in items:
+        items.append(value)
+
+
+def known_phrases() -> list[str]:
+    """Every multi-word phrase the parser knows (for documentation and tests)."""
+    return sorted({w for g in phrase_groups() for w in g} | set(BENEFIT_WORDS) | set(TYPE_WORDS))
