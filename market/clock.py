@@ -9,8 +9,7 @@ CHINA = ZoneInfo("Asia/Shanghai")
 
 
 def now() -> datetime:
-    """Naive UTC, as stored in the database."""
-    return datetime.now(UTC).replace(tzinfo=None)
+    return datetime.now(UTC)
 
 
 def today() -> date:
@@ -20,4 +19,6 @@ def today() -> date:
 def to_china(moment: datetime | None) -> datetime | None:
     if moment is None:
         return None
-    return moment.replace(tzinfo=UTC).astimezone(CHINA)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(CHINA)

@@ -150,6 +150,8 @@ def decide(*, session: Session, app: Application, job: Job, actor: User, worker_
         when = None
         try:
             when = datetime.fromisoformat(str(interview_at or "").strip())
+            if when.tzinfo is None:  # people give times in China's time
+                when = when.replace(tzinfo=clock.CHINA)
         except ValueError:
             errors.add("interview_at", "请填写面试时间，如 2026-06-03T09:30")
         place = (interview_place or "").strip()
@@ -179,7 +181,7 @@ def status_message(app: Application, job: Job) -> str:
     if app.status == VIEWED:
         return f"您投递的{title}，单位已查看。"
     if app.status == INTERVIEW:
-        when = app.interview_at.strftime("%m月%d日 %H:%M") if app.interview_at else ""
+        when = clock.to_china(app.interview_at).strftime("%m月%d日 %H:%M") if app.interview_at else ""
         return f"您投递的{title}，单位邀请您面试：时间 {when}，地点 {app.interview_place}。"
     if app.status == HIRED:
         return f"恭喜！您投递的{title}已被录用，请留意单位的电话。"
@@ -199,7 +201,7 @@ def application_public(app: Application, job: Job | None = None) -> dict:
     out = {
         "id": app.id, "job_id": app.job_id, "worker_id": app.worker_id, "status": app.status,
         "status_name": STATUS_NAMES.get(app.status, app.status), "applied_at": app.applied_at.isoformat(),
-        "interview_at": app.interview_at.isoformat(timespec="minutes") if app.interview_at else None,
+        "interview_at": clock.to_china(app.interview_at).isoformat(timespec="minutes") if app.interview_at else None,
         "interview_place": app.interview_place,
     }
     if job is not None:

@@ -243,8 +243,7 @@ def touch(session: Session, job: Job) -> None:
 def close(session: Session, job: Job, *, today: date) -> None:
     """Closed from today on: the posting stays in history as open until yesterday."""
     job.status = JOB_CLOSED
-    if job.closes_at > today:
-        job.closes_at = max(today, job.posted_at + timedelta(days=1))
+    job.closes_at = min(job.closes_at, today)
     touch(session, job)
 
 
