@@ -21,6 +21,9 @@ class SearchGateway:
             return None
         return cls(settings)
 
+    def prepare(self) -> None:
+        """At start-up: make sure the index exists with its settings."""
+
     def healthy(self) -> bool:
         return False
 
