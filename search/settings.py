@@ -122,8 +122,8 @@ def index_settings() -> dict[str, Any]:
              "features": {"facetSearch": False, "filter": {"equality": True, "comparison": False}}},
             {"attributePatterns": list(RANGE_FILTERS),
              "features": {"facetSearch": False, "filter": {"equality": True, "comparison": True}}},
-            {"attributePatterns": ["_geo"],
-             "features": {"facetSearch": False, "filter": {"equality": True, "comparison": False}}},
+            # _geo takes no feature object: the geo filters only work when it is listed by name.
+            "_geo",
         ],
         "sortableAttributes": list(SORTABLE),
         "rankingRules": list(RANKING_RULES),
