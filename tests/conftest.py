@@ -13,10 +13,24 @@ from sqlalchemy import text
 from sqlmodel import Session, SQLModel
 
 from market import clock, create_app
-from market.db import create_schema, make_engine
+from market.db import make_engine
+from market.migrate import upgrade
 
 TEST_DB = os.environ.get("MARKET_TEST_DB") or ""
 _counter = itertools.count(1)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing():
+    """argon2 at its lightest: the tests check the flow, not the cost parameters."""
+    from argon2 import PasswordHasher
+
+    from market.auth import services
+
+    original = services._hasher
+    services._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    yield
+    services._hasher = original
 
 
 def _fresh_database_url(tmp_path_factory) -> str:  # noqa: ANN001
@@ -30,7 +44,9 @@ def database_url(tmp_path_factory) -> str:  # noqa: ANN001
     url = _fresh_database_url(tmp_path_factory)
     engine = make_engine(url)
     SQLModel.metadata.drop_all(engine)
-    create_schema(engine)
+    with engine.begin() as conn:
+        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    upgrade(engine)  # the schema the migrations build, on SQLite and PostgreSQL alike
     engine.dispose()
     return url
 
