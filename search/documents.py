@@ -113,6 +113,33 @@ def place_fields(adcode: Any) -> dict[str, Any]:
     return out
 
 
+@cache
+def _alias_table() -> tuple[dict[str, str], int]:
+    table = {alias: occ.code for occ in taxonomy.occupations().values() for alias in occ.aliases}
+    return table, max(len(a) for a in table)
+
+
+def trades_in(text: str | None) -> list[str]:
+    """Trades named in ``text``, reading each word once at its longest: 服装车工 is sewing, not also 装车工
+    (porter) and 车工 (CNC); 电子厂普工 is electronics assembly, not also 普工."""
+    if not text:
+        return []
+    table, longest = _alias_table()
+    found: list[str] = []
+    i = 0
+    while i < len(text):
+        for size in range(min(longest, len(text) - i), 0, -1):
+            code = table.get(text[i:i + size])
+            if code is not None:
+                if code not in found:
+                    found.append(code)
+                i += size
+                break
+        else:
+            i += 1
+    return found
+
+
 def resolve_occupation(declared: str | None, title: str | None, description: str | None) -> str | None:
     """The trade a posting is about.
 
@@ -121,14 +148,15 @@ def resolve_occupation(declared: str | None, title: str | None, description: str
     title names none; the description is the last resort.
     """
     declared = declared if taxonomy.get(declared) else None
-    in_title = taxonomy.occupations_in(title)
+    in_title = trades_in(title)
     if declared and declared in in_title:
         return declared
     if in_title:
         return in_title[0]
     if declared:
         return declared
-    return taxonomy.guess_occupation(None, description)
+    in_text = trades_in(description)
+    return in_text[0] if in_text else None
 
 
 def fingerprint(document: Mapping[str, Any]) -> str:
