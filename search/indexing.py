@@ -76,10 +76,13 @@ def reindex(
     *,
     batch_size: int = 5000,
     progress: Progress | None = None,
+    indexed: Progress | None = None,
     timeout: float = 3600.0,
     settings: Mapping[str, Any] | None = None,
 ) -> ReindexResult:
     """Build a fresh index from ``documents`` and swap it in under the live name; delete the old one.
+
+    ``progress(n)`` is called as each batch of n documents is sent, ``indexed(n)`` as the server finishes it.
 
     Searches keep hitting the old index until the atomic swap, then the new one: search never goes dark,
     and the search-only key (scoped to the live name) keeps working. Writes that the outbox relay sends
@@ -98,15 +101,19 @@ def reindex(
         # Settings first: documents are then indexed once, with the final settings.
         tasks.append(engine.update_settings(settings or index_settings(), staging))
         engine.wait_for_task(tasks[-1], 120)
+        sizes: list[int] = []
         for batch in _batches(documents, batch_size):
             tasks.append(engine.add_documents(batch, staging))
+            sizes.append(len(batch))
             count += len(batch)
             if progress:
                 progress(len(batch))
         # The server indexes the batches in order; waiting for each surfaces the first failure.
         deadline = time.monotonic() + timeout
-        for uid in tasks:
+        for uid, size in zip(tasks[1:], sizes, strict=True):
             engine.wait_for_task(uid, max(1.0, deadline - time.monotonic()))
+            if indexed:
+                indexed(size)
         if engine.get_index(live) is None:
             engine.wait_for_task(engine.create_index(live), 60)
         swap = engine.swap_indexes([(live, staging)])

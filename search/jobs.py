@@ -271,7 +271,8 @@ def search_jobs(engine: SearchEngine, query: JobQuery) -> Page:
     page = _run(engine, base, text, filters, parsed, query, offset, limit)
     if page.total == 0 and parsed and parsed.text and parsed.structured:
         # Free words nothing matched (夜班, a misspelt name): answer with the recognised words alone.
-        page = _run(engine, base, " ".join(parsed.rank_words), filters, parsed, query, offset, limit)
+        page = _run(engine, base, parsed.engine_text.removesuffix(parsed.text).strip(), filters, parsed, query,
+                    offset, limit)
         page.relaxed = True
     page.parsed = parsed
     if query.lat is not None and query.lng is not None:

@@ -124,7 +124,7 @@ def build_judgments(
     per_style: int = 12,
     seed: int = 20260415,
 ) -> list[Judgment]:
-    """Queries in eight styles, ``per_style`` of each, with every relevant posting id of each."""
+    """Queries in ten styles, ``per_style`` of each, with every relevant posting id of each."""
     rng = random.Random(seed)
     open_jobs = [j for j in postings if is_open(j, day) and j.get("employer_verified", True)]
     trades = {j["id"]: true_occupation(j) for j in open_jobs}
@@ -201,6 +201,19 @@ def build_judgments(
         return (f"{name} {pick_alias(trades[job['id']])} 五险一金",
                 _Need(frozenset({trades[job["id"]]}), city, frozenset({"五险一金"})))
 
+    def spaceless(job):  # 苏州普工包吃 (typed without spaces)
+        city = city_of(job)
+        name = _short(city)
+        if not name or not _unambiguous(name):
+            return None
+        wanted = [b for b in ("包吃", "包住", "五险一金", "日结") if b in job["benefits"]]
+        benefit = rng.choice(wanted) if wanted else ""
+        return (f"{name}{pick_alias(trades[job['id']])}{benefit}",
+                _Need(frozenset({trades[job["id"]]}), city, frozenset({benefit} if benefit else ())))
+
+    def trade_only(job):  # 氩弧焊工 (anywhere)
+        return pick_alias(trades[job["id"]]), _Need(frozenset({trades[job["id"]]}))
+
     brands = taxonomy.labour_brands()
 
     def labour_brand(job):  # 黔菜师傅
@@ -219,6 +232,8 @@ def build_judgments(
         "province+trade+longterm": province_trade_longterm,
         "city+trade+insurance": city_trade_insurance,
         "labour brand": labour_brand,
+        "no spaces": spaceless,
+        "trade only": trade_only,
     }
 
     judgments: list[Judgment] = []

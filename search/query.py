@@ -85,8 +85,16 @@ class ParsedQuery:
 
     @property
     def engine_text(self) -> str:
-        """What goes to the engine as q: trade words first, then the free text (dropped last-first)."""
-        return " ".join([*self.rank_words, self.text]).strip()
+        """What goes to the engine as q: trade words first, then the free text (dropped last-first).
+
+        The trade words rank the exact form typed first (氩弧焊工 titles before 电焊工 ones); every posting of
+        the trade matches them through the synonyms. Words of two different trades are left out: the engine
+        would then only return postings that match the first of them.
+        """
+        trades = {term.value if term.kind == OCCUPATION else term.value.occupation
+                  for term in self.terms if term.kind in (OCCUPATION, BRAND)}
+        words = self.rank_words if len(trades) <= 1 else []
+        return " ".join([*words, self.text]).strip()
 
     @property
     def structured(self) -> bool:

@@ -71,10 +71,10 @@ def _index_plain(master: SearchEngine, uid: str, postings: list[dict[str, Any]],
             chunk = postings[start:start + batch]
             tasks.append(master.add_documents([_plain_document(p) for p in chunk], uid))
             bar.update(len(chunk))
-    with tqdm(total=len(tasks), desc="plain index: indexing", unit="batch", file=sys.stderr) as bar:
-        for task in tasks:
+    with tqdm(total=len(postings), desc="plain index: indexing", unit="doc", file=sys.stderr) as bar:
+        for task, start in zip(tasks, range(0, len(postings), batch), strict=True):
             master.wait_for_task(task, 3600)
-            bar.update(1)
+            bar.update(len(postings[start:start + batch]))
 
 
 class _Run:
@@ -125,9 +125,10 @@ def run(args: argparse.Namespace) -> int:
     master = SearchEngine(url, master_key, index_uid=configured_uid, timeout=10.0, write_timeout=120.0)
     try:
         clock = time.monotonic()
-        with tqdm(total=len(postings), desc="configured index: sending", unit="doc", file=sys.stderr) as bar:
+        with (tqdm(total=len(postings), desc="configured index: sending ", unit="doc", file=sys.stderr) as sent,
+              tqdm(total=len(postings), desc="configured index: indexing", unit="doc", file=sys.stderr) as done):
             result = reindex(master, (job_document(p) for p in postings), batch_size=args.batch,
-                             progress=bar.update)
+                             progress=sent.update, indexed=done.update)
         print(f"configured index: {result.documents:,} documents in {time.monotonic() - clock:.0f}s",
               file=sys.stderr)
         clock = time.monotonic()
@@ -174,9 +175,10 @@ def run(args: argparse.Namespace) -> int:
 def _report(runs: dict[str, _Run], judgments: list[Judgment], args: argparse.Namespace) -> None:
     styles = list(dict.fromkeys(j.style for j in judgments)) + ["ALL"]
     names = list(runs)
-    width = max(len(s) for s in styles) + 2
+    width = 32
     print()
-    print("precision@10 / recall@50" + " " * (width - 24) + "".join(f"{n:>30}" for n in names))
+    print(f"{'query style (queries)':<{width}}" + "".join(f"{n:>28}" for n in names))
+    print(f"{'':<{width}}" + "".join(f"{'precision@10 / recall@50':>28}" for _ in names))
     for style in styles:
         count = len(runs[names[0]].precision[style])
         label = f"{style} ({count})"

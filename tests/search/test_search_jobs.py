@@ -157,3 +157,7 @@ def test_strings_in_filters_cannot_escape_their_quotes(market):
     assert page.total == 0
     page = search(market, benefits=["包吃\\"])
     assert page.total == 0
+
+
+def test_two_trades_in_one_query_return_both(market):
+    assert sorted(ids(search(market, q="焊工 厨师 东莞"))) == [1, 2, 3, 4]

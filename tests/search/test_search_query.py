@@ -104,3 +104,10 @@ def test_empty_and_filler_only_queries():
     assert parse_query("").engine_text == ""
     assert parse_query(None).engine_text == ""
     assert parse_query("找工作").engine_text == ""
+
+
+def test_words_of_two_trades_filter_on_either_and_do_not_go_to_the_engine():
+    parsed = parse_query("电工 焊工 东莞")
+    assert parsed.occupations == ["electrician", "welder"]
+    assert parsed.engine_text == ""
+    assert parse_query("电焊工 氩弧焊工").engine_text == "电焊工 氩弧焊工"  # one trade: kept
