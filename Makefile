@@ -27,12 +27,12 @@ $(MEILI_BIN).ok: package-lock.json
 	chmod +x $(MEILI_BIN)
 	@touch $@
 
-# Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser).
+# Debian's Chromium and a Chinese font for the browser tests (Playwright drives it; it never downloads one).
 browser:
-	@command -v chromium >/dev/null || { \
-	  echo "Installing Debian's chromium for the browser tests..."; \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi; }
+	@{ command -v chromium >/dev/null && fc-list 2>/dev/null | grep -qi "wenquanyi\|wqy"; } || { \
+	  echo "Installing Debian's chromium and fonts-wqy-microhei for the browser tests..."; \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; }
 
 lint: deps
 	$(VENV)/bin/ruff check market matching search tests

@@ -16,16 +16,38 @@ def make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record):  # noqa: ANN001
+            # pysqlite's own transaction handling breaks SAVEPOINT (a nested block commits at once);
+            # SQLAlchemy's documented remedy: let SQLAlchemy emit BEGIN itself.
+            dbapi_conn.isolation_level = None
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.close()
 
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(conn):  # noqa: ANN001
+            # A unit of work that reads and then must write (see write_intent) takes the write lock up
+            # front; otherwise SQLite refuses its write if another one committed in between.
+            immediate = conn.get_execution_options().get("write_intent")
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+
+def write_intent(session: Session) -> None:
+    """Call first in a transaction that will read, then write rows others may be writing too: on SQLite
+    it starts with the write lock held (BEGIN IMMEDIATE); PostgreSQL needs nothing. Whatever the session
+    read before (signing the user in) ends here; nothing may have been written yet."""
+    if session.get_bind().dialect.name != "sqlite":
+        return
+    if session.in_transaction():
+        assert not (session.new or session.dirty or session.deleted), "write_intent after a write"
+        session.commit()
+    session.connection(execution_options={"write_intent": True})
 
 
 def create_schema(engine: Engine) -> None:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import select
 
 from market.applications import services
+from market.db import write_intent
 from market.errors import Forbidden, NotFound
 from market.models import EMPLOYER, WORKER, Application, Job, Notification, User, Worker
 from market.postings.views import load_job, own_job
@@ -23,10 +25,22 @@ def _worker(user: User) -> Worker:
 
 
 def _apply(user: User, job_id: int, key: str | None, body: dict):  # noqa: ANN202
-    job, employer = load_job(job_id)
+    """Applies and commits. Two copies of one tap racing each other: the loser's commit fails on the
+    unique constraints (or SQLite's write lock), and its second try finds the winner's application."""
     fingerprint = services.request_fingerprint({"job_id": job_id, **body})
-    return services.apply(session=db(), worker=_worker(user), user=user, job=job, employer=employer,
-                          idempotency_key=key, fingerprint=fingerprint)
+    for attempt in (1, 2):
+        write_intent(db())
+        job, employer = load_job(job_id)
+        try:
+            result = services.apply(session=db(), worker=_worker(user), user=user, job=job, employer=employer,
+                                    idempotency_key=key, fingerprint=fingerprint)
+            commit()
+            return result
+        except (IntegrityError, OperationalError):
+            db().rollback()
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
 
 
 def _own_application(app_id: int, user: User) -> Application:
@@ -63,7 +77,6 @@ def my_applications(worker: Worker) -> list[dict]:
 def api_apply(job_id: int):
     user = api_user(WORKER)
     app, created = _apply(user, job_id, request.headers.get("Idempotency-Key"), json_body())
-    commit()
     return ok(services.application_public(app), 201 if created else 200)
 
 
@@ -119,7 +132,6 @@ def apply_page(job_id: int):
     user = page_user()
     # The form carries a key made when the page was drawn: a double tap posts it twice, one application.
     app, created = _apply(user, job_id, request.form.get("idempotency_key"), {})
-    commit()
     flash("投递成功，单位会尽快查看" if created else "您已投递过这个岗位")
     return redirect(url_for("postings.job_page", job_id=job_id))
 

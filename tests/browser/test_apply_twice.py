@@ -77,10 +77,6 @@ def test_second_tap_while_the_first_is_on_its_way_applies_once(live, worker_on_j
     assert_one_application(live, page, job_id)
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "On SQLite a SAVEPOINT commits at once (pysqlite opens no transaction before it), so the second copy "
-    "can see the first's application before its idempotency record and insert the record again: "
-    "UNIQUE idempotency_records(user_id, key) fails at commit and the second copy gets a 500."))
 def test_same_form_sent_twice_at_once_applies_once(live, worker_on_job) -> None:  # noqa: ANN001
     page, job_id = worker_on_job
     sent = posts_to_apply(page)
