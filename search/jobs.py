@@ -221,13 +221,51 @@ def page_window(offset: int, limit: int) -> tuple[int, int, int]:
     return page, size, offset - (page - 1) * size
 
 
-def _request(base: dict[str, Any], filters: list[str], offset: int, limit: int) -> tuple[dict[str, Any], int]:
-    page, size, skip = page_window(offset, limit)
-    body = dict(base)
+@dataclass
+class _Slice:
+    """Hits [offset, offset+limit) of one filtered search, its exact total and (optionally) its facets."""
+    queries: list[dict[str, Any]]
+    skip: int
+    limit: int
+
+    def decode(self, results: list[dict[str, Any]]) -> tuple[list[dict], int, dict, int]:
+        first = results[0]
+        counted = results[-1]  # the page-mode query: exhaustive totalHits and the facets
+        hits = first["hits"][self.skip:self.skip + self.limit]
+        ms = sum(r.get("processingTimeMs", 0) for r in results)
+        return hits, counted["totalHits"], counted.get("facetDistribution") or {}, ms
+
+
+def _page_is_cheap(size: int, limit: int) -> bool:
+    """Whether fetching a page of ``size`` hits to return ``limit`` of them is worth saving a query."""
+    return size <= max(4 * limit, limit + 100)
+
+
+def _slice(base: dict[str, Any], filters: list[str], offset: int, limit: int, *, facets: bool) -> _Slice:
+    body = {key: value for key, value in base.items() if key != "facets"}
     body["filter"] = filters
-    body["page"] = page
-    body["hitsPerPage"] = size
-    return body, skip
+    counting = dict(body, page=1, hitsPerPage=0)
+    if facets and base.get("facets"):
+        counting["facets"] = base["facets"]
+    if limit == 0:
+        return _Slice([counting], 0, 0)
+    page, size, skip = page_window(offset, limit)
+    if _page_is_cheap(size, limit):
+        # One page-mode request gives the hits and the exact count together.
+        return _Slice([dict(counting, page=page, hitsPerPage=size)], skip, limit)
+    # An awkward window far out (offset 999,999, limit 7): the hits by offset, the count separately.
+    return _Slice([dict(body, offset=offset, limit=limit), counting], 0, limit)
+
+
+def _fetch(engine: SearchEngine, slices: list[_Slice]) -> list[tuple[list[dict], int, dict, int]]:
+    """Run slices in one round trip and decode each."""
+    queries = [q for piece in slices for q in piece.queries]
+    results = [engine.search(queries[0])] if len(queries) == 1 else engine.multi_search(queries)
+    out, at = [], 0
+    for piece in slices:
+        out.append(piece.decode(results[at:at + len(piece.queries)]))
+        at += len(piece.queries)
+    return out
 
 
 def _add_facets(total: dict[str, dict[str, int]], more: dict[str, dict[str, int]] | None) -> None:
@@ -299,11 +337,8 @@ def _run(engine: SearchEngine, base: dict[str, Any], text: str, filters: list[st
     base = {**base, "q": text}
     preferred = parsed.prefer_provinces if parsed and query.sort == "relevance" else []
     if not preferred:
-        body, skip = _request(base, filters, offset, limit)
-        result = engine.search(body)
-        hits = result["hits"][skip:skip + limit]
-        return Page(total=result["totalHits"], hits=hits, facets=result.get("facetDistribution") or {},
-                    processing_ms=result.get("processingTimeMs", 0))
+        [(hits, total, facets, ms)] = _fetch(engine, [_slice(base, filters, offset, limit, facets=True)])
+        return Page(total=total, hits=hits, facets=facets, processing_ms=ms)
 
     # A preference (黔菜师傅: Guizhou first) as two tiers that partition the matches: the preferred
     # provinces, then the rest. Each tier's count is exact, so the total and the paging stay exact, and
@@ -311,21 +346,20 @@ def _run(engine: SearchEngine, base: dict[str, Any], text: str, filters: list[st
     inside = _any_of("province_adcode", [p + "0000" for p in preferred])
     first_filters = [*filters, inside]
     rest_filters = [*filters, f"NOT ({inside})"]
-    first_body, skip = _request(base, first_filters, offset, limit)
-    rest_count, _ = _request(base, rest_filters, 0, 0)
-    first, rest = engine.multi_search([first_body, rest_count])
-    hits = first["hits"][skip:skip + limit]
+    (hits, first_total, first_facets, ms), (_, rest_total, rest_facets, rest_ms) = _fetch(engine, [
+        _slice(base, first_filters, offset, limit, facets=True),
+        _slice(base, rest_filters, 0, 0, facets=True),
+    ])
     facets: dict[str, dict[str, int]] = {}
-    _add_facets(facets, first.get("facetDistribution"))
-    _add_facets(facets, rest.get("facetDistribution"))
-    ms = first.get("processingTimeMs", 0) + rest.get("processingTimeMs", 0)
-    first_total, rest_total = first["totalHits"], rest["totalHits"]
+    _add_facets(facets, first_facets)
+    _add_facets(facets, rest_facets)
+    ms += rest_ms
     if len(hits) < limit and rest_total:
         rest_offset = max(0, offset - first_total)
-        body, skip = _request({**base, "facets": []}, rest_filters, rest_offset, limit - len(hits))
-        more = engine.search(body)
-        hits += more["hits"][skip:skip + limit - len(hits)]
-        ms += more.get("processingTimeMs", 0)
+        [(more, _, _, more_ms)] = _fetch(engine, [_slice(base, rest_filters, rest_offset, limit - len(hits),
+                                                         facets=False)])
+        hits += more
+        ms += more_ms
     return Page(total=first_total + rest_total, hits=hits, facets=facets, processing_ms=ms)
 
 

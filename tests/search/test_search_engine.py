@@ -55,6 +55,14 @@ def test_total_is_exact_and_every_hit_can_be_paged_beyond_1000(big_index):
     assert text.total == 600 and len(text.hits) == 10
 
 
+def test_windows_no_page_covers_cheaply_take_hits_by_offset_and_count_apart(big_index, monkeypatch):
+    everything = [h["id"] for h in search_jobs(big_index, JobQuery(limit=100, offset=1100)).hits]
+    monkeypatch.setattr("search.jobs._page_is_cheap", lambda size, limit: False)
+    far = search_jobs(big_index, JobQuery(limit=3, offset=1189))
+    assert far.total == 1200 and [h["id"] for h in far.hits] == everything[89:92]
+    assert far.facets["occupation"] == {"factory_worker": 600, "cleaner": 600}
+
+
 @pytest.mark.parametrize("offset,limit", [(0, 20), (40, 20), (1003, 7), (15, 10), (0, 1), (999, 100)])
 def test_page_window_covers_exactly_the_requested_hits(offset, limit):
     page, size, skip = page_window(offset, limit)
