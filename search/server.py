@@ -120,6 +120,8 @@ def start_local(
     if max_indexing_threads:
         args += ["--max-indexing-threads", str(max_indexing_threads)]
     log_path = data / "meilisearch.log"
+    if log_path.exists() and log_path.stat().st_size > 5_000_000:
+        log_path.replace(data / "meilisearch.log.1")  # keep one old log, not an ever-growing one
     log_file = open(log_path, "ab")  # noqa: SIM115 - kept open for the server's lifetime
     # The key goes through the environment (not argv, which any local user can read); other MEILI_*
     # variables of ours (MEILI_URL, MEILI_BIN) are not the server's options, so they are left out.

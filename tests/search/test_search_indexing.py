@@ -5,7 +5,7 @@ import threading
 import pytest
 from searchdata import MARKET
 
-from search.client import SearchEngine
+from search.client import SearchEngine, ensure_search_key
 from search.documents import job_document
 from search.indexing import (
     delete_documents,
@@ -34,7 +34,8 @@ def test_reindex_swaps_in_a_new_index_while_search_keeps_answering(master, empty
     engine.wait_for_task(upsert_documents(engine, old))
 
     answers, failures, stop = [], [], threading.Event()
-    searcher = engine.with_key(engine.api_key)
+    # the app's search-only key names the live index: it must keep working across the swap
+    searcher = engine.with_key(ensure_search_key(engine))
 
     def keep_searching():
         while not stop.is_set():
