@@ -100,13 +100,12 @@ def synonyms() -> dict[str, list[str]]:
 
 
 @cache
-def dictionary() -> list[str]:
-    """Words the Chinese segmenter must keep whole, so 建筑普工 is not also a 普工 posting to a text query."""
+def vocabulary() -> list[str]:
+    """The trade, benefit, brand and cooperation words of this market (Chinese ones)."""
     words = {w for terms in occupation_terms().values() for w in terms}
     words.update(w for group in phrase_groups() for w in group)
     words.update(b.name for b in taxonomy.labour_brands())
     words.update(taxonomy.cooperation_names())
-    # Latin-only words go through the Latin tokenizer anyway.
     return sorted(w for w in words if len(w) >= 2 and not w.isascii())
 
 
@@ -128,7 +127,9 @@ def index_settings() -> dict[str, Any]:
         "sortableAttributes": list(SORTABLE),
         "rankingRules": list(RANKING_RULES),
         "synonyms": synonyms(),
-        "dictionary": dictionary(),
+        # No custom dictionary: keeping 货车司机 whole for the segmenter would stop a query for the generic
+        # 司机 (or 学徒, 师傅) from finding it. Trade words the parser knows become filters anyway.
+        "dictionary": [],
         "stopWords": [],
         # Every text field is Chinese; declaring it stops the language detector from taking a short
         # all-Han title for Japanese and segmenting it differently from the query.
@@ -136,11 +137,11 @@ def index_settings() -> dict[str, Any]:
         "typoTolerance": {
             "enabled": True,
             # In Chinese a one-character change is another word (电工/电焊). Segmented Chinese words are
-            # mostly 2–4 characters, under oneTypo; the longer trade words of the dictionary are listed in
+            # mostly 2–4 characters, under oneTypo; the longer words of the vocabulary are listed in
             # disableOnWords, and the vocabulary fields take no typos at all. Long Latin words (a typed
             # company name) still get them. Numbers (wages, headcounts) never do.
             "minWordSizeForTypos": {"oneTypo": 5, "twoTypos": 9},
-            "disableOnWords": [w for w in dictionary() if len(w) >= 5],
+            "disableOnWords": [w for w in vocabulary() if len(w) >= 5],
             "disableOnNumbers": True,
             "disableOnAttributes": ["occupation_name", "place_names", "cooperation", "benefits"],
         },

@@ -64,6 +64,9 @@ MARKET = [
     posting(61, "保洁员", HAIDIAN, occupation="cleaner", closes=DAY),
     posting(62, "保洁员", HAIDIAN, occupation="cleaner", posted=DAY),
     posting(63, "保洁员", HAIDIAN, occupation="cleaner", posted=DAY + dt.timedelta(days=1)),
+    # drivers: 司机 is a part of their trade names, not a trade
+    posting(80, "货车司机", SHENZHEN, occupation="truck_driver"),
+    posting(81, "叉车司机", BIJIE, occupation="forklift"),
     # not searchable: closed by the platform, unverified employer
     posting(70, "电焊工", DONGGUAN, occupation="welder", status="closed"),
     posting(71, "电焊工", DONGGUAN, occupation="welder", employer_verified=False),
