@@ -105,6 +105,12 @@ def create_app(overrides: dict[str, Any] | None = None):  # noqa: ANN201
             if header.startswith("Bearer "):
                 g.api_user = user_from_token(session=db(), token=header[7:].strip(), secret=settings.SECRET_KEY)
 
+    if state.search is not None:
+        @app.before_request
+        def _relay() -> None:
+            # Started in the process that serves (each gunicorn worker), never at import or in a master.
+            state.search.start_relay(state.engine)
+
     app.teardown_appcontext(close_db)
 
     from market.cli import register_cli

@@ -13,6 +13,13 @@ def _state():  # noqa: ANN202
     return current_app.extensions["market"]
 
 
+def _require_search():  # noqa: ANN202
+    gateway = _state().search
+    if gateway is None:
+        raise click.ClickException("No search engine configured: set MEILI_URL and MEILI_MASTER_KEY (make run starts one).")
+    return gateway
+
+
 def register_cli(app: Flask) -> None:
     @app.cli.command("init-db")
     def init_db() -> None:
@@ -50,6 +57,70 @@ def register_cli(app: Flask) -> None:
                 click.echo(f"All rejected rows: {report_path}")
         if _state().search is not None:
             click.echo("New postings are queued for search; the relay indexes them (or run: search reindex).")
+
+    search = AppGroup("search", help="The job search index.")
+
+    @search.command("reindex")
+    def search_reindex() -> None:
+        """Rebuild the index from the database into a new index and swap it in (search stays up)."""
+        from sqlalchemy import func, update
+        from sqlmodel import Session, select
+        from tqdm import tqdm
+
+        from market import clock
+        from market.models import Job, SearchOutbox
+        from market.search_index import documents_from_database
+        from search.indexing import reindex
+
+        gateway = _require_search()
+        engine = _state().engine
+        with Session(engine) as session:
+            total = session.exec(select(func.count()).select_from(Job)).one()
+        started = clock.now()
+        with tqdm(total=total, desc="indexing", unit=" postings") as bar:
+            result = reindex(gateway.admin, documents_from_database(engine), progress=bar.update)
+        # Changes the relay sent to the old index while this ran: send them again to the new one.
+        with engine.begin() as conn:
+            replayed = conn.execute(update(SearchOutbox).where(SearchOutbox.created_at >= started)
+                                    .values(status="pending", next_attempt_at=clock.now())).rowcount
+        click.echo(f"Indexed {result.documents} postings into {result.built_as} and swapped it in as "
+                   f"{result.index_uid} in {result.seconds:.1f} s; {replayed} recent changes queued again.")
+
+    @search.command("reconcile")
+    @click.option("--repair/--report-only", default=True, help="Queue fixes for what is missing or stale.")
+    def search_reconcile(repair: bool) -> None:
+        """Compare the index with the database: missing, stale and extra documents."""
+        from market.models import SearchOutbox
+        from market.search_index import expected_versions
+        from search.indexing import reconcile
+
+        gateway = _require_search()
+        engine = _state().engine
+        report = reconcile(gateway.admin, expected_versions(engine))
+        click.echo(f"missing {len(report.missing)}, stale {len(report.stale)}, extra {len(report.extra)}")
+        if repair and not report.clean:
+            from sqlalchemy import insert
+
+            from market import clock
+
+            rows = [{"job_id": i, "op": "upsert", "status": "pending", "attempts": 0, "next_attempt_at": clock.now(),
+                     "created_at": clock.now()} for i in [*report.missing, *report.stale, *report.extra]]
+            with engine.begin() as conn:
+                conn.execute(insert(SearchOutbox), rows)
+            click.echo(f"Queued {len(rows)} fixes; the relay applies them (extra documents are deleted).")
+
+    @search.command("relay")
+    def search_relay() -> None:
+        """Drain the search outbox now and report what is left."""
+        from market.search_index import pending_count, relay_once
+
+        gateway = _require_search()
+        engine = _state().engine
+        while relay_once(engine, gateway):
+            pass
+        click.echo(f"{pending_count(engine)} outbox rows not yet confirmed by the search engine.")
+
+    app.cli.add_command(search)
 
     users = AppGroup("users", help="Accounts.")
 

@@ -25,6 +25,7 @@ class Settings:
     MEILI_URL: str | None = None
     MEILI_MASTER_KEY: str | None = None
     MEILI_TIMEOUT: float = 1.0
+    MEILI_INDEX: str = "jobs"
     SEARCH_ENABLED: bool = True
     REDIS_URL: str | None = None
     SMS_BACKEND: str = "log"
@@ -39,7 +40,7 @@ class Settings:
         env = os.environ if env is None else env
         s = cls()
         for name in ("APP_ENV", "SECRET_KEY", "PII_KEY", "DATABASE_URL", "MEILI_URL", "MEILI_MASTER_KEY",
-                     "REDIS_URL", "SMS_BACKEND", "MODEL_DIR"):
+                     "REDIS_URL", "SMS_BACKEND", "MODEL_DIR", "MEILI_INDEX"):
             value = env.get(name)
             if value:
                 setattr(s, name, value)

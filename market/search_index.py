@@ -21,6 +21,7 @@ from sqlmodel import Session, select
 
 from market import clock
 from market.config import Settings
+from market.db import write_intent
 from market.models import EMPLOYER_VERIFIED, JOB_TAKEN_DOWN, Employer, Job, SearchOutbox
 from market.postings.browse import JobFilters, Page, wage_text
 from market.postings.services import EMPLOYMENT_TYPE_NAMES
@@ -34,6 +35,7 @@ log = logging.getLogger("market.search")
 SEARCH_KEY_NAME = "gig-market-search"
 RELAY_BATCH = 2000
 MAX_BACKOFF = 300.0
+CLAIM_LEASE = timedelta(seconds=60)
 # After a failed search the engine is skipped for this long, so degraded answers stay fast.
 COOL_OFF_SECONDS = 5.0
 
@@ -79,9 +81,10 @@ def hit_public(doc: dict[str, Any]) -> dict[str, Any]:
 
 
 class SearchGateway:
-    def __init__(self, url: str, master_key: str | None, *, timeout: float):
+    def __init__(self, url: str, master_key: str | None, *, timeout: float, index_uid: str = "jobs"):
         # The master key writes (settings, documents, keys); searches use a key that can only search.
-        self.admin = SearchEngine(url, master_key, timeout=timeout)
+        self.admin = SearchEngine(url, master_key, timeout=timeout, index_uid=index_uid,
+                                  write_timeout=max(5.0, timeout * 5))
         self.timeout = timeout
         self._searcher: SearchEngine | None = None
         self._down_until = 0.0
@@ -91,7 +94,8 @@ class SearchGateway:
     def from_settings(cls, settings: Settings) -> SearchGateway | None:
         if not settings.MEILI_URL:
             return None
-        return cls(settings.MEILI_URL, settings.MEILI_MASTER_KEY, timeout=settings.MEILI_TIMEOUT)
+        return cls(settings.MEILI_URL, settings.MEILI_MASTER_KEY, timeout=settings.MEILI_TIMEOUT,
+                   index_uid=settings.MEILI_INDEX)
 
     def prepare(self) -> None:
         """At start-up: the live index exists with its settings."""
@@ -146,62 +150,78 @@ def _backoff(attempts: int) -> timedelta:
 
 
 def relay_once(engine: Engine, gateway: SearchGateway, *, batch: int = RELAY_BATCH) -> int:
-    """Push pending outbox rows, then settle the ones whose tasks finished. Returns rows handled."""
+    """Push pending outbox rows, then settle the ones whose tasks finished. Returns rows handled.
+
+    No database lock is held while talking to the engine: rows are claimed in one short transaction,
+    pushed, and their task recorded in another. A claim left by a process that died is taken over once
+    its lease runs out.
+    """
     handled = _settle(engine, gateway)
     now = clock.now()
     with Session(engine, expire_on_commit=False) as session:
+        write_intent(session)  # relays in other workers claim rows too
         rows = list(session.exec(
             select(SearchOutbox)
-            .where(SearchOutbox.status.in_(("pending", "failed")), SearchOutbox.next_attempt_at <= now)
+            .where(SearchOutbox.status.in_(("pending", "failed", "sending")), SearchOutbox.next_attempt_at <= now)
             .order_by(SearchOutbox.id).limit(batch).with_for_update(skip_locked=True)))
-        if not rows:
-            session.commit()
-            return handled
-        job_ids = sorted({r.job_id for r in rows})
-        found = {j.id: (j, e) for j, e in session.exec(
-            select(Job, Employer).join(Employer, Employer.id == Job.employer_id).where(Job.id.in_(job_ids)))}
-        docs = [posting_document(j, e) for j, e in found.values() if j.status != JOB_TAKEN_DOWN]
-        gone = [i for i in job_ids if i not in found or found[i][0].status == JOB_TAKEN_DOWN]
-        try:
-            uids = []
-            if docs:
-                uids.append(indexing.upsert_documents(gateway.admin, docs))
-            if gone:
-                uids.append(indexing.delete_documents(gateway.admin, gone))
-        except (SearchError, OSError) as exc:
-            for row in rows:
-                row.attempts += 1
-                row.status = "failed"
-                row.last_error = f"{type(exc).__name__}: {exc}"[:300]
-                row.next_attempt_at = now + _backoff(row.attempts)
-                session.add(row)
-            session.commit()
-            return handled
-        # One task per kind of write; a row waits for the task that carries its posting.
         for row in rows:
-            row.status = "enqueued"
-            row.task_uid = uids[0] if docs and row.job_id in found and found[row.job_id][0].status != JOB_TAKEN_DOWN else uids[-1]
+            row.status, row.next_attempt_at = "sending", now + CLAIM_LEASE
             row.attempts += 1
             session.add(row)
         session.commit()
-        return handled + len(rows)
+    if not rows:
+        return handled
+    row_ids = [r.id for r in rows]
+    job_ids = sorted({r.job_id for r in rows})
+    with Session(engine) as session:
+        found = {j.id: (j, e) for j, e in session.exec(
+            select(Job, Employer).join(Employer, Employer.id == Job.employer_id).where(Job.id.in_(job_ids)))}
+        docs = [posting_document(j, e) for j, e in found.values() if j.status != JOB_TAKEN_DOWN]
+    gone = [i for i in job_ids if i not in found or found[i][0].status == JOB_TAKEN_DOWN]
+    error, upsert_uid, delete_uid = None, None, None
+    try:
+        if docs:
+            upsert_uid = indexing.upsert_documents(gateway.admin, docs)
+        if gone:
+            delete_uid = indexing.delete_documents(gateway.admin, gone)
+    except (SearchError, OSError) as exc:
+        error = f"{type(exc).__name__}: {exc}"[:300]
+    with Session(engine, expire_on_commit=False) as session:
+        write_intent(session)
+        for row in session.exec(select(SearchOutbox).where(SearchOutbox.id.in_(row_ids))):
+            if error is not None:
+                row.status, row.last_error = "failed", error
+                row.next_attempt_at = clock.now() + _backoff(row.attempts)
+            else:
+                # A row waits for the task that carries its posting.
+                row.status = "enqueued"
+                row.task_uid = delete_uid if row.job_id in gone else upsert_uid
+            session.add(row)
+        session.commit()
+    return handled + len(rows)
 
 
 def _settle(engine: Engine, gateway: SearchGateway) -> int:
-    with Session(engine, expire_on_commit=False) as session:
-        waiting = list(session.exec(select(SearchOutbox).where(SearchOutbox.status == "enqueued")
+    """Marks rows done whose task succeeded, and failed (to retry) whose task failed."""
+    with Session(engine) as session:
+        waiting = list(session.exec(select(SearchOutbox.id, SearchOutbox.task_uid)
+                                    .where(SearchOutbox.status == "enqueued")
                                     .order_by(SearchOutbox.id).limit(RELAY_BATCH * 5)))
-        if not waiting:
-            return 0
-        statuses: dict[int, str | None] = {}
-        for uid in sorted({r.task_uid for r in waiting if r.task_uid is not None}):
-            try:
-                statuses[uid] = gateway.admin.task_status(uid)
-            except (SearchError, OSError):
-                return 0  # the engine is away; ask again later
-        done = 0
-        now = clock.now()
-        for row in waiting:
+    if not waiting:
+        return 0
+    statuses: dict[int, str | None] = {}
+    for uid in sorted({uid for _, uid in waiting if uid is not None}):
+        try:
+            statuses[uid] = gateway.admin.task_status(uid)
+        except (SearchError, OSError):
+            return 0  # the engine is away; ask again later
+    done = 0
+    now = clock.now()
+    with Session(engine, expire_on_commit=False) as session:
+        write_intent(session)
+        rows = session.exec(select(SearchOutbox).where(SearchOutbox.id.in_([i for i, _ in waiting]),
+                                                       SearchOutbox.status == "enqueued"))
+        for row in rows:
             status = statuses.get(row.task_uid)
             if status == "succeeded":
                 row.status, row.done_at = "done", now
@@ -214,7 +234,7 @@ def _settle(engine: Engine, gateway: SearchGateway) -> int:
                 continue
             session.add(row)
         session.commit()
-        return done
+    return done
 
 
 def pending_count(engine: Engine) -> int:

@@ -11,6 +11,7 @@ from flask_login import current_user
 from sqlalchemy import event
 from sqlmodel import Session
 
+from market.db import write_intent
 from market.errors import Forbidden, Invalid, Unauthorized
 from market.models import STAFF_ROLES, User
 
@@ -21,11 +22,18 @@ def db() -> Session:
     """The request's session: one transaction, committed once by the view before it answers."""
     if "db" not in g:
         g.db = Session(current_app.extensions["market"].engine, expire_on_commit=False)
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            write_intent(g.db)  # SQLite: a request that will write holds the write lock from the start
     return g.db
 
 
 def commit() -> None:
-    db().commit()
+    session = db()
+    dirty = session.info.pop("search_dirty", False)
+    session.commit()
+    gateway = current_app.extensions["market"].search
+    if dirty and gateway is not None:
+        gateway.kick()
 
 
 def after_commit(session: Session, callback: Callable[[], None]) -> None:

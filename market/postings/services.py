@@ -206,6 +206,7 @@ def _apply(job: Job, fields: dict[str, Any]) -> None:
 def enqueue_index(session: Session, job_id: int, op: str = "upsert") -> None:
     """The search index follows the database: the outbox row commits with the change it describes."""
     session.add(SearchOutbox(job_id=job_id, op=op))
+    session.info["search_dirty"] = True  # the view wakes the relay once this commits
 
 
 def create_job(*, session: Session, employer: Employer, actor: User, data: dict[str, Any]) -> Job:

@@ -1,0 +1,126 @@
+"""The site and a real Meilisearch: the outbox keeps the index following the database, through outages."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+import uuid
+
+import pytest
+
+from market import create_app
+from market.search_index import pending_count, relay_once
+from search.server import start_local
+from tests.conftest import job_payload
+
+pytestmark = pytest.mark.meili
+
+
+@pytest.fixture(scope="module")
+def meili(tmp_path_factory):
+    server = start_local(tmp_path_factory.mktemp("meili-site"), master_key="site-test-key-" + uuid.uuid4().hex)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def app(database_url, tmp_path, meili):  # the conftest app, with search on its own index
+    from tests.conftest import _truncate
+
+    app = create_app({
+        "DATABASE_URL": database_url, "TESTING": True, "SMS_BACKEND": "memory", "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False, "SEARCH_ENABLED": True, "MEILI_URL": meili.url,
+        "MEILI_MASTER_KEY": meili.master_key, "MEILI_TIMEOUT": 0.5, "MEILI_INDEX": "jobs_" + uuid.uuid4().hex[:8],
+        "MODEL_DIR": str(tmp_path / "models"), "REDIS_URL": None,
+    })
+    gateway = app.extensions["market"].search
+    gateway.prepare()
+    yield app
+    gateway.stop_relay()
+    gateway.admin.wait_for_task(gateway.admin.delete_index(), 30)
+    _truncate(app.extensions["market"].engine)
+    app.extensions["market"].engine.dispose()
+
+
+def _drain(app, timeout=30.0):
+    state = app.extensions["market"]
+    deadline = time.monotonic() + timeout
+    while pending_count(state.engine):
+        relay_once(state.engine, state.search)
+        if time.monotonic() > deadline:
+            raise AssertionError("outbox did not drain")
+        time.sleep(0.1)
+
+
+def test_a_new_posting_becomes_searchable_through_the_outbox(app, make_employer, client):
+    employer = make_employer()
+    employer.post("/api/v1/jobs", job_payload(title="急招二保焊工", adcode="441900"))
+    employer.post("/api/v1/jobs", job_payload(title="保洁阿姨", occupation="cleaner", adcode="441900",
+                                              description="小区保洁"))
+    _drain(app)
+    r = client.get("/api/v1/jobs?q=东莞 电焊工").get_json()
+    assert r["degraded"] is False
+    assert [h["title"] for h in r["hits"]] == ["急招二保焊工"]
+    assert r["hits"][0]["employer"]["name"]
+
+
+def test_search_keeps_answering_while_meilisearch_is_frozen_and_catches_up(app, make_employer, client, meili):
+    employer = make_employer()
+    employer.post("/api/v1/jobs", job_payload(title="木工"))
+    _drain(app)
+    os.kill(meili.process.pid, signal.SIGSTOP)
+    try:
+        # Writes keep succeeding while the engine is frozen.
+        for i in range(3):
+            assert employer.post("/api/v1/jobs", job_payload(title=f"钢筋工{i}", occupation="rebar")).status_code == 201
+        relay_once(app.extensions["market"].engine, app.extensions["market"].search)
+        started = time.monotonic()
+        r = client.get("/api/v1/jobs?q=钢筋工")
+        elapsed = time.monotonic() - started
+        assert r.status_code == 200 and r.get_json()["degraded"] is True
+        assert elapsed < 2.0
+        assert r.get_json()["total"] == 3
+    finally:
+        os.kill(meili.process.pid, signal.SIGCONT)
+    app.extensions["market"].search._down_until = 0.0
+    relay = app.extensions["market"].search.start_relay(app.extensions["market"].engine)
+    deadline = time.monotonic() + 30
+    while True:
+        relay.wake.set()
+        r = client.get("/api/v1/jobs?q=钢筋工").get_json()
+        if not r["degraded"] and r["total"] == 3:
+            break
+        assert time.monotonic() < deadline, r
+        time.sleep(0.5)
+
+
+def test_reindex_swaps_and_reconcile_repairs_drift(app, make_employer, client):
+    employer = make_employer()
+    for i in range(5):
+        employer.post("/api/v1/jobs", job_payload(title=f"普工{i}", occupation="factory_worker"))
+    _drain(app)
+    gateway = app.extensions["market"].search
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["search", "reindex"])
+    assert result.exit_code == 0, result.output
+    assert "Indexed 5 postings" in result.output
+    assert client.get("/api/v1/jobs?q=普工").get_json()["total"] == 5
+    # Drift: a document vanishes from the index behind the database's back.
+    first = client.get("/api/v1/jobs?q=普工").get_json()["hits"][0]["id"]
+    gateway.admin.wait_for_task(gateway.admin.delete_documents([first]), 30)
+    result = runner.invoke(args=["search", "reconcile"])
+    assert "missing 1, stale 0, extra 0" in result.output
+    _drain(app)
+    assert runner.invoke(args=["search", "reconcile"]).output.startswith("missing 0, stale 0, extra 0")
+    assert client.get("/api/v1/jobs?q=普工").get_json()["total"] == 5
+
+
+def test_taken_down_posting_leaves_the_index(app, make_job, admin, client):
+    job = make_job(title="违规岗位")
+    _drain(app)
+    assert client.get("/api/v1/jobs?q=违规岗位").get_json()["total"] == 1
+    admin.post(f"/api/v1/admin/jobs/{job['id']}/take-down", {"reason": "虚假信息"})
+    _drain(app)
+    r = client.get("/api/v1/jobs?q=违规岗位").get_json()
+    assert r["degraded"] is False and r["total"] == 0
