@@ -52,12 +52,19 @@ STOP_WORDS = frozenset({
     "协作", "劳务协作", "东西部协作", "劳务", "打工", "上班", "务工", "的工作", "相关",
 })
 _SINGLE_STOP = frozenset("的有要在我找招去和或及想份个人名")
+
+# Names of employers and brands that contain a place name (吉利 is 洛阳市吉利区, 长安 a district of 西安
+# and 石家庄): read whole, as free text, so 吉利汽车 does not become a place filter.
+TEXT_WORDS = frozenset({
+    "吉利汽车", "长安汽车", "长城汽车", "东风汽车", "一汽", "比亚迪", "富士康", "华为", "宁德时代", "立讯精密",
+    "美团", "饿了么", "顺丰", "京东", "中通", "圆通", "韵达", "申通", "海底捞", "三一重工",
+})
 _SPLIT = re.compile(r"[\s,，、。.;；/|+＋·:：!！?？()（）\[\]【】\"'“”‘’<>《》\-—_~～]+")
 
-PLACE, OCCUPATION, BENEFIT, TYPE, COOPERATION, BRAND, STOP = (
-    "place", "occupation", "benefit", "type", "cooperation", "brand", "stop")
+PLACE, OCCUPATION, BENEFIT, TYPE, COOPERATION, BRAND, STOP, TEXT = (
+    "place", "occupation", "benefit", "type", "cooperation", "brand", "stop", "text")
 # Same word, several meanings: the earlier kind wins (黔菜师傅 is a trade alias and a labour brand).
-_PRIORITY = (BRAND, COOPERATION, OCCUPATION, BENEFIT, TYPE, STOP, PLACE)
+_PRIORITY = (BRAND, COOPERATION, OCCUPATION, BENEFIT, TYPE, TEXT, STOP, PLACE)
 
 
 @dataclass(frozen=True)
@@ -72,7 +79,7 @@ class Term:
 class ParsedQuery:
     raw: str
     text: str = ""                                        # free text left for the engine
-    rank_words: list[str] = field(default_factory=list)   # trade words, kept to rank exact forms first
+    rank_words: list[str] = field(default_factory=list)   # trade words as typed (sent when not filtering)
     places: list[str] = field(default_factory=list)       # adcodes, any of them (OR)
     occupations: list[str] = field(default_factory=list)  # trade codes, any of them
     benefits: list[str] = field(default_factory=list)     # all required
@@ -85,15 +92,22 @@ class ParsedQuery:
 
     @property
     def engine_text(self) -> str:
-        """What goes to the engine as q: trade words first, then the free text (dropped last-first).
+        """What goes to the engine as q.
 
-        The trade words rank the exact form typed first (氩弧焊工 titles before 电焊工 ones); every posting of
-        the trade matches them through the synonyms. Words of two different trades are left out: the engine
-        would then only return postings that match the first of them.
+        Trade words that became a filter are not sent as typed: a multi-word alias (磷化工操作工) can fail to
+        match postings of the same trade worded otherwise, and the filter already selects the trade. When
+        free words remain, the trade's canonical name goes first: every posting of the trade carries it
+        in ``occupation_name``, so it always matches, and the engine's "last" matching strategy then drops
+        the free words before it, keeping them a preference rather than a condition.
+        Unfiltered trade words (measuring mode) are sent as typed. Words of two different trades are left
+        out: the engine would only return postings that match the first.
         """
         trades = {term.value if term.kind == OCCUPATION else term.value.occupation
                   for term in self.terms if term.kind in (OCCUPATION, BRAND)}
-        words = self.rank_words if len(trades) <= 1 else []
+        if self.occupations:
+            words = [taxonomy.name_of(self.occupations[0])] if len(self.occupations) == 1 and self.text else []
+        else:
+            words = self.rank_words if len(trades) <= 1 else []
         return " ".join([*words, self.text]).strip()
 
     @property
@@ -123,6 +137,8 @@ def _vocabulary() -> tuple[dict[str, Term], int]:
         put(name, PLACE, name)
     for word in STOP_WORDS:
         put(word, STOP, None)
+    for word in TEXT_WORDS:
+        put(word, TEXT, word)
     for word, code in TYPE_WORDS.items():
         put(word, TYPE, code)
     for word, benefits in BENEFIT_WORDS.items():
@@ -231,6 +247,7 @@ def parse_query(text: str | None, *, occupation_filter: bool = True) -> ParsedQu
         terms, rest = _scan(chunk)
         parsed.terms.extend(terms)
         leftovers.extend(rest)
+        leftovers.extend(t.word for t in terms if t.kind == TEXT)
     for term in parsed.terms:
         if term.kind == PLACE:
             place_words.append(term.word)

@@ -67,6 +67,9 @@ MARKET = [
     # drivers: 司机 is a part of their trade names, not a trade
     posting(80, "货车司机", SHENZHEN, occupation="truck_driver"),
     posting(81, "叉车司机", BIJIE, occupation="forklift"),
+    # one trade, worded two ways that share few words
+    posting(90, "化工总控工", HAIDIAN, occupation="chemical"),
+    posting(91, "磷化工操作工", HAIDIAN, occupation="chemical", benefits=("包吃", "包住")),
     # not searchable: closed by the platform, unverified employer
     posting(70, "电焊工", DONGGUAN, occupation="welder", status="closed"),
     posting(71, "电焊工", DONGGUAN, occupation="welder", employer_verified=False),

@@ -48,6 +48,12 @@ def test_any_alias_finds_the_whole_trade(market):
     assert set(ids(search(market, q="焊接工"))) == {1, 2, 3, 5, 6}
 
 
+def test_a_long_alias_finds_postings_of_its_trade_worded_otherwise(market):
+    assert sorted(ids(search(market, q="磷化工操作工 北京"))) == [90, 91]
+    assert sorted(ids(search(market, q="北京 化工厂操作员 夜班"))) == [90, 91]
+    assert ids(search(market, q="包吃住 磷化工操作工 北京")) == [91]
+
+
 def test_generic_words_inside_trade_names_are_found(market):
     # 司机 names no trade of its own; it is part of 货车司机 and 叉车司机 and must still find them
     assert sorted(ids(search(market, q="司机"))) == [80, 81]
@@ -91,7 +97,7 @@ def test_adcode_type_and_benefit_filters(market):
     assert sorted(ids(search(market, city="320500"))) == [6, 10, 11, 12]
     assert sorted(ids(search(market, county=GUANGZHOU_BAIYUN))) == [20, 21, 43]
     assert ids(search(market, county=SUZHOU_WUZHONG, employment_type="dispatch")) == [12]
-    assert sorted(ids(search(market, benefits=["包吃", "包住"]))) == [3, 10]
+    assert sorted(ids(search(market, benefits=["包吃", "包住"]))) == [3, 10, 91]
 
 
 def test_wage_min_is_monthly_with_day_wages_times_26(market):

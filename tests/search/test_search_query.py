@@ -10,7 +10,7 @@ def test_city_and_trade_become_filters_and_nothing_is_left_over():
     assert parsed.places == ["441900"]
     assert parsed.occupations == ["welder"]
     assert parsed.text == ""
-    assert parsed.rank_words == ["电焊工"]
+    assert parsed.engine_text == ""  # all filters: nothing for the engine to match
 
 
 @pytest.mark.parametrize("text", ["包吃住 普工 苏州", "苏州普工包吃住", "苏州市 普工 包食宿"])
@@ -90,7 +90,7 @@ def test_unknown_words_stay_free_text_and_latin_is_case_folded():
     parsed = parse_query("氩弧焊工 夜班")
     assert parsed.occupations == ["welder"]
     assert parsed.text == "夜班"
-    assert parsed.engine_text == "氩弧焊工 夜班"
+    assert parsed.engine_text == "焊工 夜班"  # the canonical name, which every welding posting carries
     assert parse_query("ＣＮＣ 东莞").occupations == ["cnc"]
 
 
@@ -110,4 +110,10 @@ def test_words_of_two_trades_filter_on_either_and_do_not_go_to_the_engine():
     parsed = parse_query("电工 焊工 东莞")
     assert parsed.occupations == ["electrician", "welder"]
     assert parsed.engine_text == ""
-    assert parse_query("电焊工 氩弧焊工").engine_text == "电焊工 氩弧焊工"  # one trade: kept
+    assert parse_query("电焊工 氩弧焊工", occupation_filter=False).engine_text == "电焊工 氩弧焊工"
+
+
+def test_company_names_holding_a_place_name_stay_free_text():
+    parsed = parse_query("吉利汽车 普工")
+    assert parsed.places == [] and parsed.text == "吉利汽车"
+    assert parse_query("洛阳 吉利 普工").places == ["410306"]  # 吉利区, said as a place
