@@ -21,6 +21,7 @@ from .query import ParsedQuery, parse_query
 from .settings import FACETS
 
 MAX_LIMIT = 100
+MAX_QUERY_CHARS = 200  # the engine reads only the first 10 words anyway
 SORTS = ("relevance", "newest", "wage", "distance")
 # What a results list needs; the description and the reconciliation stamp stay in the index.
 HIT_FIELDS = tuple(f for f in FIELDS if f not in ("description", "version", "occupation_declared"))
@@ -291,6 +292,8 @@ def search_jobs(engine: SearchEngine, query: JobQuery) -> Page:
     if offset < 0:
         raise InvalidQuery("offset", "offset 不能为负")
 
+    if len(query.q or "") > MAX_QUERY_CHARS:
+        raise InvalidQuery("q", f"搜索词最多 {MAX_QUERY_CHARS} 个字")
     parsed = parse_query(query.q, occupation_filter=query.occupation_filter) if query.parse else None
     text = parsed.engine_text if parsed else (query.q or "").strip()
     filters = build_filters(query, parsed)
@@ -302,9 +305,6 @@ def search_jobs(engine: SearchEngine, query: JobQuery) -> Page:
     }
     if query.facets:
         base["facets"] = list(FACETS)
-    sort = _sort(query, has_text=bool(text))
-    if sort:
-        base["sort"] = sort
 
     page = _run(engine, base, text, filters, parsed, query, offset, limit)
     if page.total == 0 and parsed and parsed.text and parsed.structured:
@@ -335,6 +335,9 @@ def _sort(query: JobQuery, *, has_text: bool) -> list[str] | None:
 def _run(engine: SearchEngine, base: dict[str, Any], text: str, filters: list[str],
          parsed: ParsedQuery | None, query: JobQuery, offset: int, limit: int) -> Page:
     base = {**base, "q": text}
+    sort = _sort(query, has_text=bool(text))
+    if sort:
+        base["sort"] = sort
     preferred = parsed.prefer_provinces if parsed and query.sort == "relevance" else []
     if not preferred:
         [(hits, total, facets, ms)] = _fetch(engine, [_slice(base, filters, offset, limit, facets=True)])

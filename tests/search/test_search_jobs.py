@@ -144,6 +144,8 @@ def test_free_words_rank_but_do_not_empty_the_result(market):
     # the only words are free words nothing matches: the recognised place alone answers, flagged
     page = search(market, q="东莞 夜班")
     assert page.relaxed and sorted(ids(page)) == [1, 2, 3, 4]
+    days = [h["posted_day"] for h in page.hits]
+    assert days == sorted(days, reverse=True)  # nothing left to rank by: newest first
 
 
 @pytest.mark.parametrize("kwargs,field", [
@@ -156,6 +158,7 @@ def test_free_words_rank_but_do_not_empty_the_result(market):
     ({"sort": "distance"}, "lat"),
     ({"wage_min": "lots"}, "wage_min"),
     ({"open_on": "tomorrow"}, "open_on"),
+    ({"q": "电焊工" * 100}, "q"),
 ])
 def test_bad_parameters_are_refused_by_name(market, kwargs, field):
     with pytest.raises(InvalidQuery) as err:
