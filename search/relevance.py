@@ -23,7 +23,7 @@ from typing import Any
 
 from tqdm import tqdm
 
-from .client import SearchEngine, ensure_search_key
+from .client import SearchEngine, ensure_search_key, search_key_uid
 from .documents import day_number, job_document
 from .indexing import reindex
 from .jobs import JobQuery, search_jobs
@@ -169,6 +169,10 @@ def run(args: argparse.Namespace) -> int:
                     master.wait_for_task(master.delete_index(uid), 60, raise_on_failure=False)
                 except Exception:  # noqa: BLE001 - best effort on someone else's server
                     pass
+            try:
+                master.delete_key(search_key_uid(configured_uid))
+            except Exception:  # noqa: BLE001
+                pass
     return 0
 
 
