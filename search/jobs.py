@@ -215,11 +215,11 @@ def page_window(offset: int, limit: int) -> tuple[int, int, int]:
     """
     if limit == 0:
         return 1, 0, 0
-    size = limit
-    while offset // size != (offset + limit - 1) // size:
-        size += 1
-    page = offset // size + 1
-    return page, size, offset - (page - 1) * size
+    for size in range(limit, max(4 * limit, limit + 100) + 1):
+        if offset // size == (offset + limit - 1) // size:
+            page = offset // size + 1
+            return page, size, offset - (page - 1) * size
+    return 1, offset + limit, offset  # covers it, but is not worth fetching (see _page_is_cheap)
 
 
 @dataclass
