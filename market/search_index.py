@@ -22,13 +22,14 @@ from sqlmodel import Session, select
 from market import clock
 from market.config import Settings
 from market.db import write_intent
+from market.errors import Invalid
 from market.models import EMPLOYER_VERIFIED, JOB_TAKEN_DOWN, Employer, Job, SearchOutbox
 from market.postings.browse import JobFilters, Page, wage_text
 from market.postings.services import EMPLOYMENT_TYPE_NAMES
 from search import indexing
 from search.client import SearchEngine, SearchError, ensure_search_key
 from search.documents import job_document
-from search.jobs import JobQuery, search_jobs
+from search.jobs import InvalidQuery, JobQuery, search_jobs
 
 log = logging.getLogger("market.search")
 
@@ -121,6 +122,8 @@ class SearchGateway:
             radius_km=filters.radius_km, sort=filters.sort, limit=filters.limit, offset=filters.offset)
         try:
             result = search_jobs(self.searcher(), query)
+        except InvalidQuery as exc:
+            raise Invalid({exc.field: exc.message}) from None
         except (SearchError, OSError) as exc:
             log.warning("search engine did not answer (%s); answering from the database", type(exc).__name__)
             self._down_until = time.monotonic() + COOL_OFF_SECONDS

@@ -10,8 +10,9 @@ status=$?
 [ $status -ne 0 ] && exit $status
 
 if [ -n "${TEST_DATABASE_URL:-}" ]; then
-  echo "== Test suite on PostgreSQL (${TEST_DATABASE_URL%%@*}@…)"
-  MARKET_TEST_DB="$TEST_DATABASE_URL" $PY -m pytest "$@"
+  # The library suites (search/, matching/) and the browser tests do not touch this database: run once.
+  echo "== Test suite on PostgreSQL (${TEST_DATABASE_URL%%@*}@…), the tests that use the database"
+  MARKET_TEST_DB="$TEST_DATABASE_URL" $PY -m pytest --ignore=tests/search --ignore=tests/matching -m "not browser" "$@"
   exit $?
 else
   echo "== TEST_DATABASE_URL is not set: skipping the PostgreSQL run (set it to a scratch database to run it)."
