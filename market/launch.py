@@ -8,6 +8,7 @@ import secrets
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from dotenv import load_dotenv
@@ -28,7 +29,12 @@ def _master_key() -> str:
     return key
 
 
+def _stop_on_sigterm(_signum, _frame) -> None:  # noqa: ANN001
+    raise KeyboardInterrupt
+
+
 def main() -> int:
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
     load_dotenv(ROOT / ".env")
     VAR.mkdir(exist_ok=True)
     env = dict(os.environ)
@@ -66,8 +72,14 @@ def main() -> int:
     with session_scope(state.engine) as session:
         accounts = load_demo(session, cipher=state.cipher)
     if state.search is not None:
+        from market.search_index import pending_count, relay_once
+
         print("Bringing the search index up to date ...", flush=True)
         state.search.prepare()
+        deadline = time.monotonic() + 60
+        while pending_count(state.engine) and time.monotonic() < deadline:
+            if not relay_once(state.engine, state.search):
+                time.sleep(0.2)
     state.engine.dispose()
 
     bind = env.get("BIND", "127.0.0.1:8000")
