@@ -75,21 +75,33 @@ def _consume_code(session: Session, phone: str, purpose: str, code: str | None) 
     session.add(row)
 
 
-def register(*, session: Session, phone: str, code: str | None, password: str | None, role: str,
-             name: str = "") -> User:
+def _check_new_account(session: Session, phone: str, password: str | None, role: str,
+                       roles: tuple[str, ...], role_message: str) -> str:
     phone = normalise_phone(phone)
-    if role not in SELF_SERVICE_ROLES:
-        raise Invalid({"role": "请选择身份：找工作（worker）或招工（employer）"})
+    if role not in roles:
+        raise Invalid({"role": role_message})
     check_password_rules(password)
     if session.exec(select(User).where(User.phone == phone)).first():
         raise Conflict("这个手机号已注册，请直接登录或找回密码", fields={"phone": "已注册"})
-    _consume_code(session, phone, "register", code)
+    return phone
+
+
+def _new_account(session: Session, *, phone: str, password: str, role: str, name: str) -> User:
     user = User(phone=phone, role=role, name=(name or "").strip()[:60], password_hash=hash_password(password),
                 phone_verified_at=clock.now(), auth_stamp=secrets.token_hex(8))
     session.add(user)
     session.flush()
     if role == WORKER:
         session.add(Worker(user_id=user.id, name=user.name, registered_at=clock.today()))
+    return user
+
+
+def register(*, session: Session, phone: str, code: str | None, password: str | None, role: str,
+             name: str = "") -> User:
+    phone = _check_new_account(session, phone, password, role, SELF_SERVICE_ROLES,
+                               "请选择身份：找工作（worker）或招工（employer）")
+    _consume_code(session, phone, "register", code)
+    user = _new_account(session, phone=phone, password=password, role=role, name=name)
     record(session, actor=user, action="user.register", target=("user", user.id), role=role)
     return user
 
@@ -97,18 +109,8 @@ def register(*, session: Session, phone: str, code: str | None, password: str | 
 def create_user(*, session: Session, phone: str, password: str, role: str, name: str = "",
                 actor: User | None = None) -> User:
     """Staff and the command line: an account that can sign in at once (no code)."""
-    phone = normalise_phone(phone)
-    if role not in ROLES:
-        raise Invalid({"role": f"身份应为 {', '.join(ROLES)} 之一"})
-    check_password_rules(password)
-    if session.exec(select(User).where(User.phone == phone)).first():
-        raise Conflict("这个手机号已注册", fields={"phone": "已注册"})
-    user = User(phone=phone, role=role, name=name.strip()[:60], password_hash=hash_password(password),
-                phone_verified_at=clock.now(), auth_stamp=secrets.token_hex(8))
-    session.add(user)
-    session.flush()
-    if role == WORKER:
-        session.add(Worker(user_id=user.id, name=user.name, registered_at=clock.today()))
+    phone = _check_new_account(session, phone, password, role, ROLES, f"身份应为 {', '.join(ROLES)} 之一")
+    user = _new_account(session, phone=phone, password=password, role=role, name=name)
     record(session, actor=actor, action="user.create", target=("user", user.id), role=role)
     return user
 

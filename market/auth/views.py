@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
-from flask_login import UserMixin, login_user, logout_user
+from flask_login import UserMixin, current_user, login_user, logout_user
 
 from market.auth import services
 from market.errors import AppError
@@ -112,49 +112,51 @@ def logout():
     return redirect(url_for("postings.home"))
 
 
+def _code_then_form(template: str, purpose: str, finish):  # noqa: ANN001, ANN202
+    """Pages that first send a code to the phone, then take the code with the rest of the form."""
+    form = request.form
+    if request.method != "POST":
+        return render_template(template, form={}, code_sent=False)
+    try:
+        if form.get("step") == "code":
+            services.request_code(session=db(), phone=form.get("phone"), purpose=purpose, sms=_state().sms)
+            commit()
+            flash("验证码已发送，请查看短信")
+            return render_template(template, form=form, code_sent=True)
+        user = finish(form)
+        commit()
+    except AppError as exc:
+        return render_template(template, form=form, errors=exc.fields, error=exc.message,
+                               code_sent=form.get("step") != "code"), exc.status
+    _sign_in(user)
+    return None
+
+
 @bp.route("/register", methods=["GET", "POST"])
 @limiter.limit(REGISTER_LIMIT, methods=["POST"])
 def register():
-    form = request.form
-    if request.method == "POST":
-        try:
-            if form.get("step") == "code":
-                services.request_code(session=db(), phone=form.get("phone"), purpose="register", sms=_state().sms)
-                commit()
-                flash("验证码已发送，请查看短信")
-                return render_template("auth/register.html", form=form, code_sent=True)
-            user = services.register(session=db(), phone=form.get("phone"), code=form.get("code"),
-                                     password=form.get("password"), role=form.get("role", "worker"),
-                                     name=form.get("name", ""))
-            commit()
-        except AppError as exc:
-            return render_template("auth/register.html", form=form, errors=exc.fields, error=exc.message,
-                                   code_sent=form.get("step") != "code"), exc.status
-        _sign_in(user)
-        if user.role == EMPLOYER:
-            return redirect(url_for("employers.register_page"))
-        return redirect(url_for("workers.profile_page"))
-    return render_template("auth/register.html", form={}, code_sent=False)
+    def finish(form):  # noqa: ANN001, ANN202
+        return services.register(session=db(), phone=form.get("phone"), code=form.get("code"),
+                                 password=form.get("password"), role=form.get("role", "worker"),
+                                 name=form.get("name", ""))
+
+    page = _code_then_form("auth/register.html", "register", finish)
+    if page is not None:
+        return page
+    if current_user.user.role == EMPLOYER:
+        return redirect(url_for("employers.register_page"))
+    return redirect(url_for("workers.profile_page"))
 
 
 @bp.route("/reset", methods=["GET", "POST"])
 @limiter.limit(REGISTER_LIMIT, methods=["POST"])
 def reset():
-    form = request.form
-    if request.method == "POST":
-        try:
-            if form.get("step") == "code":
-                services.request_code(session=db(), phone=form.get("phone"), purpose="reset", sms=_state().sms)
-                commit()
-                flash("验证码已发送，请查看短信")
-                return render_template("auth/reset.html", form=form, code_sent=True)
-            user = services.reset_password(session=db(), phone=form.get("phone"), code=form.get("code"),
-                                           password=form.get("password"))
-            commit()
-        except AppError as exc:
-            return render_template("auth/reset.html", form=form, errors=exc.fields, error=exc.message,
-                                   code_sent=form.get("step") != "code"), exc.status
-        _sign_in(user)
-        flash("密码已设置")
-        return redirect(url_for("postings.home"))
-    return render_template("auth/reset.html", form={}, code_sent=False)
+    def finish(form):  # noqa: ANN001, ANN202
+        return services.reset_password(session=db(), phone=form.get("phone"), code=form.get("code"),
+                                       password=form.get("password"))
+
+    page = _code_then_form("auth/reset.html", "reset", finish)
+    if page is not None:
+        return page
+    flash("密码已设置")
+    return redirect(url_for("postings.home"))
