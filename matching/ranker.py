@@ -1,0 +1,273 @@
+"""Ranking postings for a worker and workers for a posting.
+
+Per request the work is numpy over a precomputed ``PostingIndex``: features for every open posting at
+once, the transparent score to keep the best ``max_candidates`` (place and trade carry most of it), the
+model on those, then reasons for the top k only.
+
+Rules applied outside the model, whatever the model says:
+- a posting that requires a certificate is never shown to a worker without that exact certificate
+  (``blocked_by_certificate`` lists them, with the certificate that would open them);
+- a posting the worker already applied to is not recommended again;
+- a posting whose own text states an age limit the worker is outside is lowered, with that reason shown
+  (the model itself never sees age, gender, ethnicity or priority groups);
+- poverty status never changes a score; it only adds a programme to the worker's own reasons;
+- employers see only discoverable workers, with reasons that never name origin, groups, age or IDs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+
+from . import model as model_mod
+from .features import (
+    PairBatch,
+    PostingIndex,
+    WorkerBlock,
+    already_applied,
+    cert_ok,
+    history_for,
+    outside_stated_age,
+    pair_features,
+)
+from .reasons import employer_reasons, worker_reasons
+from .scoring import fallback_score
+from .types import PastApplication, Posting, Scored, TrackRecord, WorkerProfile
+
+#: A posting whose stated age limit the worker is outside keeps this share of its score.
+AGE_LIMIT_FACTOR = 0.5
+MAX_CANDIDATES = 2000
+
+
+class Ranker:
+    def __init__(self, model: model_mod.Model | None = None, *, max_candidates: int = MAX_CANDIDATES):
+        self.model = model
+        self.max_candidates = max_candidates
+
+    # ------------------------------------------------------------ construction
+
+    @classmethod
+    def load(cls, path: str | Path, **kwargs) -> Ranker:
+        """A ranker on a saved model; raises ModelVersionError for a model this code must not use."""
+        return cls(model_mod.load(path), **kwargs)
+
+    @classmethod
+    def fallback(cls, **kwargs) -> Ranker:
+        """A ranker on the transparent score alone (no trained model)."""
+        return cls(None, **kwargs)
+
+    @property
+    def is_fallback(self) -> bool:
+        return self.model is None
+
+    @property
+    def metadata(self) -> dict:
+        return dict(self.model.metadata) if self.model else {"kind": "fallback"}
+
+    @staticmethod
+    def index(postings: Sequence[Posting], track: TrackRecord | None = None) -> PostingIndex:
+        """Precompute the posting matrices once (e.g. for all postings open today) and pass them to
+        ``recommend`` for every request."""
+        return PostingIndex.build(postings, track)
+
+    # ------------------------------------------------------------ scoring
+
+    def score_matrix(self, X: np.ndarray) -> np.ndarray:
+        if self.model is None:
+            return fallback_score(X)
+        return self.model.score(X)
+
+    def _shortlist(self, X: np.ndarray, eligible: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(rows of X, their scores) of the eligible rows worth the model's time, with final scores."""
+        rows = np.nonzero(eligible)[0]
+        if len(rows) == 0:
+            return rows, np.zeros(0)
+        pre = fallback_score(X[rows])
+        if self.model is None:
+            return rows, pre
+        if len(rows) > self.max_candidates:
+            keep = np.argpartition(-pre, self.max_candidates - 1)[: self.max_candidates]
+            rows = rows[keep]
+        return rows, self.model.score(X[rows])
+
+    # ------------------------------------------------------------ for a worker
+
+    def _prepare(
+        self,
+        worker: WorkerProfile,
+        postings: PostingIndex | Sequence[Posting],
+        history: Sequence[PastApplication],
+        as_of: date | None,
+        track: TrackRecord | None,
+    ) -> tuple[WorkerBlock, PostingIndex, date, np.ndarray, np.ndarray]:
+        day = as_of or date.today()
+        index = postings if isinstance(postings, PostingIndex) else PostingIndex.build(postings, track)
+        if isinstance(postings, PostingIndex) and track is not None:
+            index = index.with_track(track)
+        block = WorkerBlock.build([worker])
+        past = [a for a in history if a.applied_at < day]
+        if past:
+            block = block.with_history(history_for(block, [past]))
+        rows = np.nonzero(index.open_mask(day))[0]
+        wi = np.zeros(len(rows), np.int64)
+        rows = rows[~already_applied(block, index, wi, rows)]
+        wi = np.zeros(len(rows), np.int64)
+        return block, index, day, wi, rows
+
+    def recommend(
+        self,
+        worker: WorkerProfile,
+        postings: PostingIndex | Sequence[Posting],
+        k: int = 10,
+        *,
+        history: Sequence[PastApplication] = (),
+        as_of: date | None = None,
+        track: TrackRecord | None = None,
+    ) -> list[Scored]:
+        """The best ``k`` postings open on ``as_of`` (default today) for ``worker``, best first, with reasons.
+
+        ``postings`` is best a ``PostingIndex`` built once (``Ranker.index``); ``history`` is the worker's
+        own past applications (those made before ``as_of`` count; postings applied to are left out).
+        """
+        block, index, day, wi, rows = self._prepare(worker, postings, history, as_of, track)
+        if len(rows) == 0 or k <= 0:
+            return []
+        X = pair_features(block, index, wi, rows, day.toordinal())
+        ok = cert_ok(block, index, wi, rows)
+        sel, scores = self._shortlist(X, ok)
+        outside = outside_stated_age(block, index, wi[sel], rows[sel], day)
+        scores = np.where(outside, scores * AGE_LIMIT_FACTOR, scores)
+        top = _top(scores, k)
+        out = []
+        for j in top:
+            r = rows[sel[j]]
+            posting = index.postings[r]
+            reasons = worker_reasons(X[sel[j]], posting, worker, int(index.occ[r]), outside_age=bool(outside[j]))
+            out.append(Scored(posting.id, float(scores[j]), reasons))
+        return out
+
+    def blocked_by_certificate(
+        self,
+        worker: WorkerProfile,
+        postings: PostingIndex | Sequence[Posting],
+        k: int = 10,
+        *,
+        history: Sequence[PastApplication] = (),
+        as_of: date | None = None,
+        track: TrackRecord | None = None,
+    ) -> list[tuple[str, str]]:
+        """Postings the worker would be shown but for a missing certificate: (posting id, certificate name),
+        the best matches first. They are never in ``recommend``'s results."""
+        block, index, day, wi, rows = self._prepare(worker, postings, history, as_of, track)
+        if len(rows) == 0 or k <= 0:
+            return []
+        ok = cert_ok(block, index, wi, rows)
+        blocked = ~ok
+        if not blocked.any():
+            return []
+        X = pair_features(block, index, wi, rows, day.toordinal())
+        # score them as if the worker held the certificate: that is what it would open
+        from .features import F
+
+        X[blocked, F["cert_held"]] = 1.0
+        sel, scores = self._shortlist(X, blocked)
+        top = _top(scores, k)
+        return [(index.postings[rows[sel[j]]].id, index.postings[rows[sel[j]]].cert_required or "") for j in top]
+
+    def recommend_many(
+        self,
+        workers: WorkerBlock,
+        index: PostingIndex,
+        worker_rows: Sequence[int],
+        day: date,
+        k: int = 10,
+        *,
+        chunk: int = 64,
+        progress: Callable[[int], None] | None = None,
+    ) -> list[np.ndarray]:
+        """Offline: for each worker row (of a block carrying histories), the top-k posting rows of
+        ``index`` open on ``day``. Same rules as ``recommend``; no reasons."""
+        open_rows = np.nonzero(index.open_mask(day))[0]
+        d = day.toordinal()
+        out: list[np.ndarray] = []
+        worker_rows = list(worker_rows)
+        for start in range(0, len(worker_rows), chunk):
+            part = worker_rows[start : start + chunk]
+            mats, metas = [], []
+            for w in part:
+                wi = np.full(len(open_rows), w, np.int64)
+                keep = cert_ok(workers, index, wi, open_rows) & ~already_applied(workers, index, wi, open_rows)
+                rows = open_rows[keep]
+                wi = wi[keep]
+                X = pair_features(workers, index, wi, rows, d)
+                pre = fallback_score(X)
+                if self.model is not None and len(rows) > self.max_candidates:
+                    sel = np.argpartition(-pre, self.max_candidates - 1)[: self.max_candidates]
+                    rows, X, pre = rows[sel], X[sel], pre[sel]
+                mats.append(X)
+                metas.append((w, rows, pre))
+            if self.model is not None and mats:
+                scores_all = self.model.score(np.vstack(mats))
+            else:
+                scores_all = np.concatenate([m[2] for m in metas]) if metas else np.zeros(0)
+            pos = 0
+            for w, rows, _ in metas:
+                scores = scores_all[pos : pos + len(rows)]
+                pos += len(rows)
+                outside = outside_stated_age(workers, index, np.full(len(rows), w, np.int64), rows, day)
+                scores = np.where(outside, scores * AGE_LIMIT_FACTOR, scores)
+                out.append(rows[_top(scores, k)])
+            if progress:
+                progress(len(part))
+        return out
+
+    # ------------------------------------------------------------ for an employer
+
+    def candidates(
+        self,
+        posting: Posting,
+        workers: Sequence[WorkerProfile],
+        k: int = 10,
+        *,
+        histories: Mapping[str, Sequence[PastApplication]] | None = None,
+        as_of: date | None = None,
+        track: TrackRecord | None = None,
+    ) -> list[Scored]:
+        """The best ``k`` discoverable workers for ``posting``, with reasons safe to show the employer.
+
+        Workers who are not discoverable, or lack a certificate the posting requires, are never listed.
+        """
+        day = as_of or date.today()
+        pool = [w for w in workers if w.discoverable]
+        if not pool or k <= 0:
+            return []
+        index = PostingIndex.build([posting], track)
+        block = WorkerBlock.build(pool)
+        if histories:
+            block = block.with_history(
+                history_for(block, [[a for a in histories.get(w.id, ()) if a.applied_at < day] for w in pool])
+            )
+        wi = np.arange(len(pool), dtype=np.int64)
+        pi = np.zeros(len(pool), np.int64)
+        batch = PairBatch(block, index, wi, pi, day.toordinal())
+        X = batch.features()
+        ok = cert_ok(block, index, wi, pi) & block.discoverable
+        sel, scores = self._shortlist(X, ok)
+        top = _top(scores, k)
+        occ = int(index.occ[0])
+        return [
+            Scored(pool[sel[j]].id, float(scores[j]), employer_reasons(X[sel[j]], posting, pool[sel[j]], occ))
+            for j in top
+        ]
+
+
+def _top(scores: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the k highest scores, best first (ties: earlier first)."""
+    if len(scores) == 0:
+        return np.zeros(0, np.int64)
+    k = min(k, len(scores))
+    part = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
+    return part[np.lexsort((part, -scores[part]))]

@@ -1,0 +1,105 @@
+"""Reading what a posting says only in its free text: its age limit, required experience, real trade."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+
+from . import taxonomy
+
+_RANGE = re.compile(r"(\d{2})\s*(?:周岁|岁)?\s*(?:-|~|－|—|–|至|到)\s*(\d{2})\s*(?:周岁|岁)")
+_RANGE_AFTER_AGE = re.compile(r"年龄[^0-9。；;，,]{0,6}(\d{2})\s*(?:周岁|岁)?\s*(?:-|~|－|—|–|至|到)\s*(\d{2})")
+_UPPER = re.compile(r"(?:年龄)?[^0-9]{0,4}?(\d{2})\s*(?:周岁|岁)\s*(?:以下|以内|之内|及以下)")
+_UPPER_PREFIX = re.compile(r"年龄(?:不超过|不大于|不高于|小于|低于|在)\s*(\d{2})\s*(?:周岁|岁)")
+_LOWER = re.compile(r"(?:年满|年龄)?[^0-9]{0,2}?(\d{2})\s*(?:周岁|岁)\s*(?:以上|及以上)")
+_LOWER_PREFIX = re.compile(r"年满\s*(\d{2})\s*(?:周岁|岁)")
+_EXPERIENCE = re.compile(r"(\d{1,2})\s*年以上(.{1,12}?)(?:相关)?(?:工作)?经验")
+
+
+def _normalise(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
+
+
+def parse_age_limit(text: str | None) -> tuple[int | None, int | None] | None:
+    """The age range a posting states in its own text, e.g. "年龄18-45周岁" → (18, 45).
+
+    An open side is None ("45周岁以下" → (None, 45), "年满18周岁" → (18, None)); no stated limit → None.
+    """
+    if not text:
+        return None
+    text = _normalise(text)
+    for pattern in (_RANGE_AFTER_AGE, _RANGE):
+        m = pattern.search(text)
+        if m:
+            low, high = int(m.group(1)), int(m.group(2))
+            if 14 <= low < high <= 80:
+                return low, high
+    low = high = None
+    m = _UPPER_PREFIX.search(text) or _UPPER.search(text)
+    if m and 16 <= int(m.group(1)) <= 80:
+        high = int(m.group(1))
+    m = _LOWER_PREFIX.search(text) or _LOWER.search(text)
+    if m and 14 <= int(m.group(1)) <= 60:
+        low = int(m.group(1))
+    if low is None and high is None:
+        return None
+    if low is not None and high is not None and low >= high:
+        return None
+    return low, high
+
+
+def age_on(birth_date, day) -> int:
+    """Whole years of age on ``day``."""
+    years = day.year - birth_date.year
+    if (day.month, day.day) < (birth_date.month, birth_date.day):
+        years -= 1
+    return years
+
+
+def outside_age_limit(limit: tuple[int | None, int | None] | None, age: int | None) -> bool:
+    if limit is None or age is None:
+        return False
+    low, high = limit
+    return (low is not None and age < low) or (high is not None and age > high)
+
+
+def format_age_limit(limit: tuple[int | None, int | None]) -> str:
+    low, high = limit
+    if low is not None and high is not None:
+        return f"{low}-{high}周岁"
+    if high is not None:
+        return f"{high}周岁以下"
+    return f"{low}周岁以上"
+
+
+def parse_experience(text: str | None) -> tuple[int, str | None] | None:
+    """"3年以上焊工相关经验优先" → (3, "welder"); the trade is None when it is not in the taxonomy."""
+    if not text:
+        return None
+    m = _EXPERIENCE.search(_normalise(text))
+    if not m:
+        return None
+    words = m.group(2)
+    codes = taxonomy.occupations_in(words)
+    return int(m.group(1)), (codes[0] if codes else None)
+
+
+@cache
+def _title_occupation(title: str) -> str | None:
+    return taxonomy.guess_occupation(title, None)
+
+
+def resolve_occupation(title: str | None, description: str | None, label: str | None) -> str | None:
+    """The trade a posting is really about: its title, then the trade its text asks experience in,
+    then the employer's label (labels are sometimes wrong, titles name the work)."""
+    if title:
+        code = _title_occupation(title)
+        if code:
+            return code
+    experience = parse_experience(description)
+    if experience and experience[1]:
+        return experience[1]
+    if label and taxonomy.get(label):
+        return label
+    return taxonomy.guess_occupation(None, description)
