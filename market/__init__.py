@@ -89,10 +89,11 @@ def create_app(overrides: dict[str, Any] | None = None):  # noqa: ANN201
     from market.web import api
     from market.workers.views import bp as workers_bp
 
+    from market.recommend_views import bp as recommend_bp
+
     for blueprint in (auth_bp, postings_bp, applications_bp, workers_bp, employers_bp, admin_bp, health_bp,
-                      openapi_bp):
+                      openapi_bp, recommend_bp):
         app.register_blueprint(blueprint)
-    from market import recommend_views  # noqa: F401  (API routes on the api blueprint)
 
     extensions.csrf.exempt(api)  # the API authenticates by bearer token only, never by cookie
     app.register_blueprint(api)

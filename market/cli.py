@@ -122,6 +122,36 @@ def register_cli(app: Flask) -> None:
 
     app.cli.add_command(search)
 
+    ranker = AppGroup("ranker", help="The job ranker.")
+
+    @ranker.command("train")
+    @click.option("--as-of", "as_of", default=None, help="Train on applications before this day (default: today).")
+    def ranker_train(as_of: str | None) -> None:
+        """Train the ranker on the applications in the database and save a versioned model."""
+        from datetime import date
+
+        from sqlmodel import Session
+
+        from market import clock
+        from market.recommend import training_data
+        from matching import model as model_mod
+
+        day = date.fromisoformat(as_of) if as_of else clock.today()
+        with Session(_state().engine) as session:
+            postings, workers, apps = training_data(session)
+        click.echo(f"{len(postings)} postings, {len(workers)} workers, {len(apps)} applications; training as of {day} ...")
+        try:
+            model = model_mod.train(postings, workers, apps, day, progress=True)
+        except ValueError as exc:
+            raise click.ClickException(f"Cannot train yet: {exc}. Import a market or wait for applications.") from None
+        path = model_mod.save(model, _state().settings.MODEL_DIR)
+        _state().ranker.reload()
+        meta = model.metadata
+        click.echo(f"Saved {path} (scikit-learn {meta['sklearn_version']}, {meta['training_pairs']} pairs, "
+                   f"window {meta['training_window']['from']} – {meta['training_window']['to']}).")
+
+    app.cli.add_command(ranker)
+
     users = AppGroup("users", help="Accounts.")
 
     @users.command("create")
