@@ -243,3 +243,55 @@ class SearchOutbox(SQLModel, table=True):
     last_error: str | None = Field(default=None, max_length=300)
     created_at: datetime = Field(default_factory=now)
     done_at: datetime | None = None
+
+
+# Wage complaints (一点举报 全市联动): filed by a worker, handled by the bureau.
+COMPLAINT_FILED, COMPLAINT_IN_PROGRESS, COMPLAINT_RESOLVED, COMPLAINT_DISMISSED = (
+    "filed", "in_progress", "resolved", "dismissed")
+COMPLAINT_OPEN_STATUSES = (COMPLAINT_FILED, COMPLAINT_IN_PROGRESS)
+
+
+class WageComplaint(SQLModel, table=True):
+    __tablename__ = "wage_complaints"
+
+    id: int | None = Field(default=None, primary_key=True)
+    worker_id: int = Field(foreign_key="workers.id", index=True)
+    employer_id: int = Field(foreign_key="employers.id", index=True)
+    job_id: int | None = Field(default=None, foreign_key="jobs.id")
+    amount_owed: int
+    period_start: date
+    period_end: date
+    description: str = Field(default="", max_length=2000)
+    status: str = Field(default=COMPLAINT_FILED, max_length=16, index=True)
+    resolution_note: str | None = Field(default=None, max_length=500)
+    handled_by: int | None = Field(default=None, foreign_key="users.id")
+    created_at: datetime = Field(default_factory=now, index=True)
+    updated_at: datetime = Field(default_factory=now)
+
+
+# Live job fairs (直播带岗): an organiser's session puts jobs on air; viewers follow an event stream.
+LIVE_SCHEDULED, LIVE_ON_AIR, LIVE_ENDED = "scheduled", "live", "ended"
+
+
+class LiveSession(SQLModel, table=True):
+    __tablename__ = "live_sessions"
+
+    id: int | None = Field(default=None, primary_key=True)
+    organiser_id: int = Field(foreign_key="users.id", index=True)
+    title: str = Field(max_length=100)
+    status: str = Field(default=LIVE_SCHEDULED, max_length=16)
+    on_air_job_id: int | None = Field(default=None, foreign_key="jobs.id")
+    created_at: datetime = Field(default_factory=now)
+    ended_at: datetime | None = None
+
+
+class LiveEvent(SQLModel, table=True):
+    """Every event a session sends, kept so a viewer who reconnects gets what they missed, in order."""
+
+    __tablename__ = "live_events"
+
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: int = Field(foreign_key="live_sessions.id", index=True)
+    event: str = Field(max_length=20)
+    data: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(default_factory=now)
