@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.engine import Engine
 from tqdm import tqdm
 
@@ -104,6 +104,8 @@ def import_market(engine: Engine, folder: str | Path, *, cipher: PersonalDataCip
         with engine.begin() as conn:
             _applications(conn, apps, report, bar)
     with engine.begin() as conn:
+        # Fresh planner statistics: without them PostgreSQL plans the first queries over a bulk load badly.
+        conn.exec_driver_sql("ANALYZE")
         conn.execute(insert(AuditEntry), [{"action": "market.import", "target_type": "market", "target_id": None,
                                            "detail": {"folder": folder.name, **{k: v for k, v in report.added.items()}},
                                            "at": clock.now()}])
@@ -294,6 +296,10 @@ def _applications(conn, path: Path, report: Report, bar) -> None:  # noqa: ANN00
         if len(batch) >= BATCH:
             _flush(conn, Application.__table__, batch)
     _flush(conn, Application.__table__, batch)
-    hired = (select(func.count()).select_from(Application)
-             .where(Application.job_id == Job.id, Application.status == HIRED).scalar_subquery())
-    conn.execute(update(Job).where(Job.external_id.is_not(None)).values(hired_count=hired))
+    # Each posting's hires as the history says; only rows that differ are written.
+    hires = dict(conn.execute(select(Application.job_id, func.count()).where(Application.status == HIRED)
+                              .group_by(Application.job_id)).all())
+    current = conn.execute(select(Job.id, Job.hired_count).where(Job.external_id.is_not(None))).all()
+    changes = [{"jid": jid, "hc": hires.get(jid, 0)} for jid, count in current if hires.get(jid, 0) != count]
+    if changes:
+        conn.execute(update(Job).where(Job.id == bindparam("jid")).values(hired_count=bindparam("hc")), changes)
