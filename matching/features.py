@@ -229,6 +229,7 @@ class PostingIndex:
     e_apps_per_post: np.ndarray
     e_hire_rate: np.ndarray
     e_complaints: np.ndarray
+    track: TrackRecord | None = field(default=None, repr=False)  # the record the counts came from
 
     @classmethod
     def build(cls, postings: Sequence[Posting], track: TrackRecord | None = None) -> PostingIndex:
@@ -345,12 +346,13 @@ class PostingIndex:
         e_hires = np.array([track.employer_hires.get(e, 0) for e in employers], np.float32)
         e_posts = np.array([track.employer_postings.get(e, 0) for e in employers], np.float32)
         e_compl = np.array([track.employer_complaints.get(e, 0) for e in employers], np.float32)
-        return self.with_track_arrays(p_apps, p_hires, e_apps, e_hires, e_posts, e_compl)
+        return replace(self.with_track_arrays(p_apps, p_hires, e_apps, e_hires, e_posts, e_compl), track=track)
 
     def with_track_arrays(self, p_apps, p_hires, e_apps, e_hires, e_posts, e_complaints=None) -> PostingIndex:
         e_apps = np.asarray(e_apps, np.float32)
         return replace(
             self,
+            track=None,
             p_apps=np.asarray(p_apps, np.float32),
             p_hires=np.asarray(p_hires, np.float32),
             e_apps_per_post=e_apps / np.maximum(np.asarray(e_posts, np.float32), 1),
@@ -374,6 +376,7 @@ class PostingIndex:
         out["postings"] = [self.postings[i] for i in rows]
         out["row"] = {p.id: i for i, p in enumerate(out["postings"])}
         out["cert_names"] = self.cert_names
+        out["track"] = self.track
         return PostingIndex(**out)
 
 
@@ -686,35 +689,45 @@ def cert_ok(workers: WorkerBlock, postings: PostingIndex, wi: np.ndarray, pi: np
     return ok
 
 
+#: The columns the transparent score reads; ``pair_features(..., core_only=True)`` computes just these.
+CORE_FEATURES = (
+    "dist_current_km", "dist_home_km", "same_province", "home_province", "home_city", "cooperation_province",
+    "cooperation_match", "worker_mobility", "trade_primary", "trade_held", "trade_category_held",
+    "wage_max_ratio", "type_match", "skill_level_ok", "cert_held", "history_same_city",
+    "posting_applications_per_day",
+)
+
+
 def pair_features(
-    workers: WorkerBlock, postings: PostingIndex, wi: np.ndarray, pi: np.ndarray, day: int
+    workers: WorkerBlock,
+    postings: PostingIndex,
+    wi: np.ndarray,
+    pi: np.ndarray,
+    day: int,
+    *,
+    core_only: bool = False,
 ) -> np.ndarray:
+    """The (pairs, FEATURES) matrix; with ``core_only`` only CORE_FEATURES are filled (the rest NaN)."""
     wi = np.asarray(wi, np.int64)
     pi = np.asarray(pi, np.int64)
     n = len(wi)
-    X = np.empty((n, len(FEATURES)), np.float32)
+    X = np.full((n, len(FEATURES)), np.nan, np.float32) if core_only else np.empty((n, len(FEATURES)), np.float32)
     P, W, H = postings, workers, workers.history
 
+    # --- the core: place, trade, wage, type, qualifications
     plat, plng = P.lat[pi], P.lng[pi]
     X[:, F["dist_current_km"]] = haversine(W.cur_lat[wi], W.cur_lng[wi], plat, plng)
     X[:, F["dist_home_km"]] = haversine(W.home_lat[wi], W.home_lng[wi], plat, plng)
-    pprov, pcity, pcounty = P.prov[pi], P.city[pi], P.county[pi]
-    X[:, F["same_county"]] = W.cur_county[wi] == pcounty
-    X[:, F["same_city"]] = W.cur_city[wi] == pcity
+    pprov, pcity = P.prov[pi], P.city[pi]
     X[:, F["same_province"]] = W.cur_prov[wi] == pprov
-    X[:, F["home_county"]] = W.home_county[wi] == pcounty
-    X[:, F["home_city"]] = W.home_city[wi] == pcity
     hprov = W.home_prov[wi]
     X[:, F["home_province"]] = hprov == pprov
+    X[:, F["home_city"]] = W.home_city[wi] == pcity
     valid = (hprov >= 0) & (pprov >= 0)
-    X[:, F["cooperation_province"]] = np.where(valid, east_partner_matrix()[np.maximum(hprov, 0), np.maximum(pprov, 0)], False)
+    X[:, F["cooperation_province"]] = valid & east_partner_matrix()[np.maximum(hprov, 0), np.maximum(pprov, 0)]
     cw = P.coop_west[pi]
     X[:, F["cooperation_match"]] = (cw >= 0) & (cw == hprov)
-    X[:, F["cooperation_posting"]] = cw >= 0
-    X[:, F["posting_province"]] = np.where(pprov >= 0, pprov, np.nan)
     X[:, F["worker_mobility"]] = W.mobility[wi]
-    X[:, F["worker_returned"]] = W.cur_city[wi] == W.home_city[wi]
-
     occ = P.occ[pi].astype(np.int64)
     known = occ >= 0
     occ0 = np.maximum(occ, 0)
@@ -722,40 +735,52 @@ def pair_features(
     held = ~np.isnan(years)
     X[:, F["trade_primary"]] = known & (W.primary[wi] == occ)
     X[:, F["trade_held"]] = held
+    X[:, F["trade_category_held"]] = known & W.cats[wi, np.maximum(P.cat[pi], 0)]
+    exp_w = W.expected[wi]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        X[:, F["wage_max_ratio"]] = P.wage_hi[pi] / exp_w
+    et = P.etype[pi]
+    pref = W.pref[wi]
+    # 0: the type the worker does not want, 1: the worker takes any, 2: the type the worker asked for
+    gig = et == EMPLOYMENT_TYPES.index("gig_daily")
+    wanted = np.where(pref == 0, ~gig, gig)
+    X[:, F["type_match"]] = np.where(pref == 2, 1, np.where(wanted, 2, 0))
+    req = P.skill_req[pi]
+    lvl = np.where(known, W.skill[wi, occ0], 0)
+    X[:, F["skill_level_ok"]] = (req == 0) | ((lvl > 0) & (lvl <= req))
+    cert = P.cert[pi]
+    X[:, F["cert_held"]] = (cert >= 0) & cert_ok(W, P, wi, pi)
+    X[:, F["history_same_city"]] = _in_sorted(wi * 10000 + pcity, H.city_keys)
+    days_posted = (day - P.posted[pi]).astype(np.float32)
+    X[:, F["posting_applications_per_day"]] = P.p_apps[pi] / np.maximum(days_posted, 1)
+    if core_only:
+        return X
+
+    # --- the rest
+    pcounty = P.county[pi]
+    X[:, F["same_county"]] = W.cur_county[wi] == pcounty
+    X[:, F["same_city"]] = W.cur_city[wi] == pcity
+    X[:, F["home_county"]] = W.home_county[wi] == pcounty
+    X[:, F["cooperation_posting"]] = cw >= 0
+    X[:, F["posting_province"]] = np.where(pprov >= 0, pprov, np.nan)
+    X[:, F["worker_returned"]] = W.cur_city[wi] == W.home_city[wi]
     lab = P.occ_label[pi].astype(np.int64)
     X[:, F["trade_label_held"]] = (lab >= 0) & ~np.isnan(W.occ_years[wi, np.maximum(lab, 0)])
-    X[:, F["trade_category_held"]] = known & W.cats[wi, np.maximum(P.cat[pi], 0)]
-    in_text = (P.text_occ[pi] & W.trades[wi]).any(axis=1)
-    X[:, F["trade_in_text"]] = in_text
+    X[:, F["trade_in_text"]] = (P.text_occ[pi] & W.trades[wi]).any(axis=1)
     X[:, F["years_in_trade"]] = np.where(held, years, 0)
     exp = P.exp_years[pi]
     X[:, F["experience_required"]] = exp
     X[:, F["experience_gap"]] = np.where(np.isnan(exp), np.nan, np.where(held, years, 0) - exp)
     X[:, F["labour_brand_match"]] = known & (W.brand_occ[wi] == occ)
-
-    cert = P.cert[pi]
     X[:, F["cert_required"]] = cert >= 0
-    X[:, F["cert_held"]] = (cert >= 0) & cert_ok(W, P, wi, pi)
-    req = P.skill_req[pi]
-    lvl = np.where(known, W.skill[wi, occ0], 0)
     X[:, F["skill_level_required"]] = req
     X[:, F["skill_level_held"]] = lvl
-    X[:, F["skill_level_ok"]] = (req == 0) | ((lvl > 0) & (lvl <= req))
-
-    exp_w = W.expected[wi]
     with np.errstate(invalid="ignore", divide="ignore"):
-        X[:, F["wage_max_ratio"]] = P.wage_hi[pi] / exp_w
         X[:, F["wage_min_ratio"]] = P.wage_lo[pi] / exp_w
     X[:, F["expected_wage"]] = exp_w
     X[:, F["wage_max_month"]] = P.wage_hi[pi]
-    et = P.etype[pi]
-    pref = W.pref[wi]
     X[:, F["employment_type"]] = et
     X[:, F["preferred_type"]] = pref
-    # 0: the type the worker does not want, 1: the worker takes any, 2: the type the worker asked for
-    gig = et == EMPLOYMENT_TYPES.index("gig_daily")
-    wanted = np.where(pref == 0, ~gig, gig)
-    X[:, F["type_match"]] = np.where(pref == 2, 1, np.where(wanted, 2, 0))
     b = P.benefit[pi]
     X[:, F["board"]] = b[:, BENEFITS.index("包吃")]
     X[:, F["lodging"]] = b[:, BENEFITS.index("包住")]
@@ -763,12 +788,10 @@ def pair_features(
     X[:, F["daily_pay"]] = b[:, BENEFITS.index("日结")]
     X[:, F["transport_subsidy"]] = b[:, BENEFITS.index("交通补贴")]
     X[:, F["headcount"]] = P.headcount[pi]
-    days_posted = (day - P.posted[pi]).astype(np.float32)
     X[:, F["days_posted"]] = days_posted
     X[:, F["days_left"]] = P.closes[pi] - day
 
     X[:, F["posting_applications"]] = P.p_apps[pi]
-    X[:, F["posting_applications_per_day"]] = P.p_apps[pi] / np.maximum(days_posted, 1)
     X[:, F["posting_hires"]] = P.p_hires[pi]
     X[:, F["employer_applications_per_posting"]] = P.e_apps_per_post[pi]
     X[:, F["employer_hire_rate"]] = P.e_hire_rate[pi]
@@ -780,7 +803,6 @@ def pair_features(
     X[:, F["history_category_share"]] = np.where(known, H.cat[wi, np.maximum(P.cat[pi], 0)], 0)
     X[:, F["history_type_share"]] = H.etype[wi, et]
     X[:, F["history_same_employer"]] = _in_sorted((wi << 40) | P.employer_hash[pi], H.employer_keys)
-    X[:, F["history_same_city"]] = _in_sorted(wi * 10000 + pcity, H.city_keys)
     with np.errstate(invalid="ignore"):
         X[:, F["history_distance_gap"]] = np.log1p(X[:, F["dist_current_km"]]) - H.logd[wi]
         X[:, F["history_wage_gap"]] = np.log(np.maximum(P.wage_hi[pi], 1)) - H.logwage[wi]

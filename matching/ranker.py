@@ -24,7 +24,7 @@ import numpy as np
 
 from . import model as model_mod
 from .features import (
-    PairBatch,
+    F,
     PostingIndex,
     WorkerBlock,
     already_applied,
@@ -39,7 +39,7 @@ from .types import PastApplication, Posting, Scored, TrackRecord, WorkerProfile
 
 #: A posting whose stated age limit the worker is outside keeps this share of its score.
 AGE_LIMIT_FACTOR = 0.5
-MAX_CANDIDATES = 2000
+MAX_CANDIDATES = 800
 
 
 class Ranker:
@@ -75,23 +75,34 @@ class Ranker:
 
     # ------------------------------------------------------------ scoring
 
-    def score_matrix(self, X: np.ndarray) -> np.ndarray:
+    def _score(
+        self,
+        block: WorkerBlock,
+        index: PostingIndex,
+        wi: np.ndarray,
+        pi: np.ndarray,
+        day: int,
+        *,
+        assume_certificate: bool = False,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
+        """Score pairs: the transparent score on cheap core features for all of them, then (with a model)
+        full features and the model for the best ``max_candidates``. Returns (wi, pi, scores, features or
+        None when only core features were computed)."""
+        if len(wi) == 0:
+            return wi, pi, np.zeros(0), None
+        Xc = pair_features(block, index, wi, pi, day, core_only=True)
+        if assume_certificate:
+            Xc[:, F["cert_held"]] = 1.0
+        pre = fallback_score(Xc)
         if self.model is None:
-            return fallback_score(X)
-        return self.model.score(X)
-
-    def _shortlist(self, X: np.ndarray, eligible: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(rows of X, their scores) of the eligible rows worth the model's time, with final scores."""
-        rows = np.nonzero(eligible)[0]
-        if len(rows) == 0:
-            return rows, np.zeros(0)
-        pre = fallback_score(X[rows])
-        if self.model is None:
-            return rows, pre
-        if len(rows) > self.max_candidates:
+            return wi, pi, pre, None
+        if len(wi) > self.max_candidates:
             keep = np.argpartition(-pre, self.max_candidates - 1)[: self.max_candidates]
-            rows = rows[keep]
-        return rows, self.model.score(X[rows])
+            wi, pi = wi[keep], pi[keep]
+        X = pair_features(block, index, wi, pi, day)
+        if assume_certificate:
+            X[:, F["cert_held"]] = 1.0
+        return wi, pi, self.model.score(X), X
 
     # ------------------------------------------------------------ for a worker
 
@@ -102,20 +113,20 @@ class Ranker:
         history: Sequence[PastApplication],
         as_of: date | None,
         track: TrackRecord | None,
-    ) -> tuple[WorkerBlock, PostingIndex, date, np.ndarray, np.ndarray]:
+    ) -> tuple[WorkerBlock, PostingIndex, date, np.ndarray]:
+        """The worker as a block (with history), the index, the day, and the rows open that day and not
+        applied to yet."""
         day = as_of or date.today()
         index = postings if isinstance(postings, PostingIndex) else PostingIndex.build(postings, track)
-        if isinstance(postings, PostingIndex) and track is not None:
+        if isinstance(postings, PostingIndex) and track is not None and track is not index.track:
             index = index.with_track(track)
         block = WorkerBlock.build([worker])
         past = [a for a in history if a.applied_at < day]
         if past:
             block = block.with_history(history_for(block, [past]))
         rows = np.nonzero(index.open_mask(day))[0]
-        wi = np.zeros(len(rows), np.int64)
-        rows = rows[~already_applied(block, index, wi, rows)]
-        wi = np.zeros(len(rows), np.int64)
-        return block, index, day, wi, rows
+        rows = rows[~already_applied(block, index, np.zeros(len(rows), np.int64), rows)]
+        return block, index, day, rows
 
     def recommend(
         self,
@@ -132,20 +143,19 @@ class Ranker:
         ``postings`` is best a ``PostingIndex`` built once (``Ranker.index``); ``history`` is the worker's
         own past applications (those made before ``as_of`` count; postings applied to are left out).
         """
-        block, index, day, wi, rows = self._prepare(worker, postings, history, as_of, track)
+        block, index, day, rows = self._prepare(worker, postings, history, as_of, track)
         if len(rows) == 0 or k <= 0:
             return []
-        X = pair_features(block, index, wi, rows, day.toordinal())
-        ok = cert_ok(block, index, wi, rows)
-        sel, scores = self._shortlist(X, ok)
-        outside = outside_stated_age(block, index, wi[sel], rows[sel], day)
+        rows = rows[cert_ok(block, index, np.zeros(len(rows), np.int64), rows)]
+        wi, rows, scores, X = self._score(block, index, np.zeros(len(rows), np.int64), rows, day.toordinal())
+        outside = outside_stated_age(block, index, wi, rows, day)
         scores = np.where(outside, scores * AGE_LIMIT_FACTOR, scores)
         top = _top(scores, k)
+        Xtop = X[top] if X is not None else pair_features(block, index, wi[top], rows[top], day.toordinal())
         out = []
-        for j in top:
-            r = rows[sel[j]]
-            posting = index.postings[r]
-            reasons = worker_reasons(X[sel[j]], posting, worker, int(index.occ[r]), outside_age=bool(outside[j]))
+        for x, j in zip(Xtop, top, strict=True):
+            posting = index.postings[rows[j]]
+            reasons = worker_reasons(x, posting, worker, int(index.occ[rows[j]]), outside_age=bool(outside[j]))
             out.append(Scored(posting.id, float(scores[j]), reasons))
         return out
 
@@ -159,23 +169,20 @@ class Ranker:
         as_of: date | None = None,
         track: TrackRecord | None = None,
     ) -> list[tuple[str, str]]:
-        """Postings the worker would be shown but for a missing certificate: (posting id, certificate name),
-        the best matches first. They are never in ``recommend``'s results."""
-        block, index, day, wi, rows = self._prepare(worker, postings, history, as_of, track)
+        """Postings the worker would be shown but for a missing certificate, as (posting id, the exact
+        certificate name that would open it), best matches first. They are never in ``recommend``'s results."""
+        block, index, day, rows = self._prepare(worker, postings, history, as_of, track)
         if len(rows) == 0 or k <= 0:
             return []
-        ok = cert_ok(block, index, wi, rows)
-        blocked = ~ok
-        if not blocked.any():
-            return []
-        X = pair_features(block, index, wi, rows, day.toordinal())
-        # score them as if the worker held the certificate: that is what it would open
-        from .features import F
-
-        X[blocked, F["cert_held"]] = 1.0
-        sel, scores = self._shortlist(X, blocked)
-        top = _top(scores, k)
-        return [(index.postings[rows[sel[j]]].id, index.postings[rows[sel[j]]].cert_required or "") for j in top]
+        rows = rows[~cert_ok(block, index, np.zeros(len(rows), np.int64), rows)]
+        wi, rows, scores, _ = self._score(
+            block, index, np.zeros(len(rows), np.int64), rows, day.toordinal(), assume_certificate=True
+        )
+        out = []
+        for j in _top(scores, k):
+            posting = index.postings[rows[j]]
+            out.append((posting.id, posting.cert_required or ""))
+        return out
 
     def recommend_many(
         self,
@@ -185,7 +192,7 @@ class Ranker:
         day: date,
         k: int = 10,
         *,
-        chunk: int = 64,
+        chunk: int = 32,
         progress: Callable[[int], None] | None = None,
     ) -> list[np.ndarray]:
         """Offline: for each worker row (of a block carrying histories), the top-k posting rows of
@@ -196,28 +203,28 @@ class Ranker:
         worker_rows = list(worker_rows)
         for start in range(0, len(worker_rows), chunk):
             part = worker_rows[start : start + chunk]
-            mats, metas = [], []
+            picked_w, picked_p, pre_scores = [], [], []
             for w in part:
                 wi = np.full(len(open_rows), w, np.int64)
                 keep = cert_ok(workers, index, wi, open_rows) & ~already_applied(workers, index, wi, open_rows)
-                rows = open_rows[keep]
-                wi = wi[keep]
-                X = pair_features(workers, index, wi, rows, d)
-                pre = fallback_score(X)
+                rows, wi = open_rows[keep], wi[keep]
+                pre = fallback_score(pair_features(workers, index, wi, rows, d, core_only=True))
                 if self.model is not None and len(rows) > self.max_candidates:
                     sel = np.argpartition(-pre, self.max_candidates - 1)[: self.max_candidates]
-                    rows, X, pre = rows[sel], X[sel], pre[sel]
-                mats.append(X)
-                metas.append((w, rows, pre))
-            if self.model is not None and mats:
-                scores_all = self.model.score(np.vstack(mats))
+                    rows, wi, pre = rows[sel], wi[sel], pre[sel]
+                picked_w.append(wi)
+                picked_p.append(rows)
+                pre_scores.append(pre)
+            if self.model is not None:
+                all_w, all_p = np.concatenate(picked_w), np.concatenate(picked_p)
+                scores_all = self.model.score(pair_features(workers, index, all_w, all_p, d))
             else:
-                scores_all = np.concatenate([m[2] for m in metas]) if metas else np.zeros(0)
+                scores_all = np.concatenate(pre_scores)
             pos = 0
-            for w, rows, _ in metas:
+            for wi, rows in zip(picked_w, picked_p, strict=True):
                 scores = scores_all[pos : pos + len(rows)]
                 pos += len(rows)
-                outside = outside_stated_age(workers, index, np.full(len(rows), w, np.int64), rows, day)
+                outside = outside_stated_age(workers, index, wi, rows, day)
                 scores = np.where(outside, scores * AGE_LIMIT_FACTOR, scores)
                 out.append(rows[_top(scores, k)])
             if progress:
@@ -252,15 +259,14 @@ class Ranker:
             )
         wi = np.arange(len(pool), dtype=np.int64)
         pi = np.zeros(len(pool), np.int64)
-        batch = PairBatch(block, index, wi, pi, day.toordinal())
-        X = batch.features()
-        ok = cert_ok(block, index, wi, pi) & block.discoverable
-        sel, scores = self._shortlist(X, ok)
+        keep = cert_ok(block, index, wi, pi) & block.discoverable
+        wi, pi, scores, X = self._score(block, index, wi[keep], pi[keep], day.toordinal())
         top = _top(scores, k)
+        Xtop = X[top] if X is not None else pair_features(block, index, wi[top], pi[top], day.toordinal())
         occ = int(index.occ[0])
         return [
-            Scored(pool[sel[j]].id, float(scores[j]), employer_reasons(X[sel[j]], posting, pool[sel[j]], occ))
-            for j in top
+            Scored(pool[wi[j]].id, float(scores[j]), employer_reasons(x, posting, pool[wi[j]], occ))
+            for x, j in zip(Xtop, top, strict=True)
         ]
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import taxonomy
-from .features import EMPLOYMENT_TYPES, F, PREFERRED_TYPES, occupation_codes
+from .features import EMPLOYMENT_TYPES, PREFERRED_TYPES, F, occupation_codes
 from .text import format_age_limit, parse_age_limit
 from .types import POVERTY_GROUP, Posting, WorkerProfile
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .features import F, MOBILITIES
+from .features import MOBILITIES, F
 
 LOCAL, PROVINCE, CROSS = (MOBILITIES.index(m) for m in ("local", "province", "cross"))
 
