@@ -15,7 +15,7 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 
 import numpy as np
 
@@ -31,7 +31,7 @@ N_PROVINCES = 100  # two-digit province codes index a dense array
 EARTH_KM = 6371.0088
 
 #: Bump when the meaning of a feature changes without its name changing: saved models then refuse to load.
-FEATURE_VERSION = 1
+FEATURE_VERSION = 2
 
 FEATURES: tuple[str, ...] = (
     # place
@@ -170,8 +170,27 @@ def _place(adcode: str | None) -> tuple[float, float]:
     return (region.lat, region.lng) if region else (np.nan, np.nan)
 
 
-def _trades_in_text(text: str | None) -> list[str]:
-    return taxonomy.occupations_in(text)
+@dataclass(frozen=True, slots=True)
+class _TextFacts:
+    occ: int
+    exp_years: float
+    text_occ: tuple[int, ...]
+    age_lo: float
+    age_hi: float
+
+
+@lru_cache(maxsize=200_000)
+def _text_facts(title: str, description: str, label: str | None) -> _TextFacts:
+    """What a posting's words say (cached: rebuilding an index for the same postings is cheap)."""
+    experience = parse_experience(description)
+    limit = parse_age_limit(description)
+    return _TextFacts(
+        occ=occ_index(resolve_occupation(title, description, label)),
+        exp_years=float(experience[0]) if experience else np.nan,
+        text_occ=tuple(sorted({occ_index(c) for c in taxonomy.occupations_in(description)} - {-1})),
+        age_lo=np.nan if limit is None or limit[0] is None else float(limit[0]),
+        age_hi=np.nan if limit is None or limit[1] is None else float(limit[1]),
+    )
 
 
 def _hash40(text: str) -> int:
@@ -266,13 +285,11 @@ class PostingIndex:
                 lat[i], lng[i] = p.lat, p.lng
             else:
                 lat[i], lng[i] = _place(p.adcode)
-            occ[i] = occ_index(resolve_occupation(p.title, p.description, p.occupation))
+            facts = _text_facts(p.title, p.description, p.occupation)
+            occ[i] = facts.occ
             occ_label[i] = occ_index(p.occupation)
-            experience = parse_experience(p.description)
-            if experience:
-                exp_years[i] = experience[0]
-            for code in _trades_in_text(p.description):
-                text_occ[i, occ_index(code)] = True
+            exp_years[i] = facts.exp_years
+            text_occ[i, list(facts.text_occ)] = True
             wage_lo[i] = monthly(p.wage_min, p.wage_unit)
             wage_hi[i] = monthly(p.wage_max if p.wage_max is not None else p.wage_min, p.wage_unit)
             etype[i] = EMPLOYMENT_TYPES.index(p.employment_type) if p.employment_type in EMPLOYMENT_TYPES else len(EMPLOYMENT_TYPES)
@@ -286,10 +303,7 @@ class PostingIndex:
             pair = coop.get(p.cooperation) if p.cooperation else None
             if pair is not None:
                 coop_west[i] = int(pair.west_province)
-            limit = parse_age_limit(p.description)
-            if limit:
-                age_lo[i] = np.nan if limit[0] is None else limit[0]
-                age_hi[i] = np.nan if limit[1] is None else limit[1]
+            age_lo[i], age_hi[i] = facts.age_lo, facts.age_hi
             posted[i] = p.posted_at.toordinal()
             closes[i] = p.closes_at.toordinal()
             headcount[i] = p.headcount or 0
@@ -741,10 +755,13 @@ def pair_features(
         X[:, F["wage_max_ratio"]] = P.wage_hi[pi] / exp_w
     et = P.etype[pi]
     pref = W.pref[wi]
-    # 0: the type the worker does not want, 1: the worker takes any, 2: the type the worker asked for
+    # 2: the type the worker asked for; 1: the worker takes any, or a full-time seeker meets seasonal,
+    # piece-rate or dispatch work; 0: a day-labour seeker meets a longer job or the other way round
     gig = et == EMPLOYMENT_TYPES.index("gig_daily")
-    wanted = np.where(pref == 0, ~gig, gig)
-    X[:, F["type_match"]] = np.where(pref == 2, 1, np.where(wanted, 2, 0))
+    full = et == EMPLOYMENT_TYPES.index("full_time")
+    exact = np.where(pref == 0, full, gig)
+    conflict = np.where(pref == 0, gig, ~gig)
+    X[:, F["type_match"]] = np.where(pref == 2, 1, np.where(exact, 2, np.where(conflict, 0, 1)))
     req = P.skill_req[pi]
     lvl = np.where(known, W.skill[wi, occ0], 0)
     X[:, F["skill_level_ok"]] = (req == 0) | ((lvl > 0) & (lvl <= req))

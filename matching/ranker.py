@@ -169,19 +169,29 @@ class Ranker:
         as_of: date | None = None,
         track: TrackRecord | None = None,
     ) -> list[tuple[str, str]]:
-        """Postings the worker would be shown but for a missing certificate, as (posting id, the exact
-        certificate name that would open it), best matches first. They are never in ``recommend``'s results."""
+        """Postings in the worker's own line of work that a missing certificate keeps closed, as
+        (posting id, the exact certificate name that would open it): postings of one of the worker's
+        trades first, then of the same line of work, each best match first. They are never in
+        ``recommend``'s results."""
         block, index, day, rows = self._prepare(worker, postings, history, as_of, track)
         if len(rows) == 0 or k <= 0:
             return []
         rows = rows[~cert_ok(block, index, np.zeros(len(rows), np.int64), rows)]
-        wi, rows, scores, _ = self._score(
-            block, index, np.zeros(len(rows), np.int64), rows, day.toordinal(), assume_certificate=True
-        )
-        out = []
-        for j in _top(scores, k):
-            posting = index.postings[rows[j]]
-            out.append((posting.id, posting.cert_required or ""))
+        if len(rows) == 0:
+            return []
+        Xc = pair_features(block, index, np.zeros(len(rows), np.int64), rows, day.toordinal(), core_only=True)
+        own = Xc[:, F["trade_held"]] > 0
+        related = Xc[:, F["trade_category_held"]] > 0
+        out: list[tuple[str, str]] = []
+        for group in (rows[own], rows[related & ~own]):
+            if len(out) >= k or len(group) == 0:
+                continue
+            wi, group, scores, _ = self._score(
+                block, index, np.zeros(len(group), np.int64), group, day.toordinal(), assume_certificate=True
+            )
+            for j in _top(scores, k - len(out)):
+                posting = index.postings[group[j]]
+                out.append((posting.id, posting.cert_required or ""))
         return out
 
     def recommend_many(

@@ -99,6 +99,9 @@ def test_employment_type_against_preference():
     assert feats(make_worker(preferred_type="gig_daily"), full)["type_match"] == 0
     assert feats(make_worker(preferred_type="full_time"), full)["type_match"] == 2
     assert feats(make_worker(preferred_type="any"), gig)["type_match"] == 1
+    piece = make_posting(employment_type="piece_rate")
+    assert feats(make_worker(preferred_type="full_time"), piece)["type_match"] == 1
+    assert feats(make_worker(preferred_type="gig_daily"), piece)["type_match"] == 0
 
 
 def test_skill_level_lower_number_is_higher():

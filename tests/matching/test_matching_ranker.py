@@ -49,6 +49,17 @@ def test_certificate_is_a_hard_requirement(ranker):
     assert top.id in guarded_ids
     assert f"持有{WELD_CERT}" in top.reasons
     assert ranker.blocked_by_certificate(holder, postings, as_of=AS_OF) == []
+    # a trade the worker does not work in is no advice: a cleaner is not told to get a welding certificate
+    cleaner = make_worker(occupations=[("cleaner", 3)])
+    assert ranker.blocked_by_certificate(cleaner, postings, as_of=AS_OF) == []
+    # a related trade of the same line of work comes after the worker's own trade
+    rebar = make_worker(occupations=[("rebar", 3)])
+    scaffold = make_posting(title="架子工", occupation="scaffolder", cert_required="特种作业操作证（高处作业）")
+    advice = ranker.blocked_by_certificate(rebar, [*postings, scaffold], as_of=AS_OF)
+    assert {cert for _, cert in advice} == {WELD_CERT, "特种作业操作证（高处作业）"}
+    welder_advice = ranker.blocked_by_certificate(without, [scaffold, *postings], as_of=AS_OF)
+    assert welder_advice[-1] == (scaffold.id, "特种作业操作证（高处作业）")
+    assert {pid for pid, _ in welder_advice[:3]} == guarded_ids
 
 
 def test_only_postings_open_on_the_day_and_not_applied_to(ranker):
