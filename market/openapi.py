@@ -52,6 +52,10 @@ _ROUTES = [
     ("post", "/admin/jobs/{id}/clear", "复核通过", "admin", False),
     ("post", "/admin/workers", "窗口代为登记求职者", "admin", True),
     ("get", "/admin/audit", "操作记录", "admin", False),
+    ("post", "/live/sessions", "开一场直播带岗（title）；观看：GET /live/{id}/events（Server-Sent Events）", "organiser", True),
+    ("get", "/live/sessions/{id}", "直播的标题、状态和正在上播的岗位", None, False),
+    ("post", "/live/sessions/{id}/on-air", "上播一个今天在招的岗位（job_id；本场组织者或人社）", "organiser", True),
+    ("post", "/live/sessions/{id}/end", "结束直播（本场组织者或人社）", "organiser", False),
 ]
 
 
