@@ -52,11 +52,22 @@ _ROUTES = [
     ("post", "/admin/jobs/{id}/clear", "复核通过", "admin", False),
     ("post", "/admin/workers", "窗口代为登记求职者", "admin", True),
     ("get", "/admin/audit", "操作记录", "admin", False),
+    ("post", "/complaints", "欠薪投诉（employer_id 或 job_id 二选一, amount_owed, period_start, period_end, description）", "worker", True),
+    ("get", "/complaints", "欠薪投诉：求职者看自己的；人社看全部待办（可按 status 筛选）", "worker", False),
+    ("post", "/complaints/{id}/status", "处理欠薪投诉（status: in_progress | resolved | dismissed；办结须写 note）", "admin", True),
+    ("get", "/stats/flows", "劳动力流向：户籍省份到岗位省份的投递与录用（from, to；少于 5 次投递的组合不显示）", "admin", False),
     ("post", "/live/sessions", "开一场直播带岗（title）；观看：GET /live/{id}/events（Server-Sent Events）", "organiser", True),
     ("get", "/live/sessions/{id}", "直播的标题、状态和正在上播的岗位", None, False),
     ("post", "/live/sessions/{id}/on-air", "上播一个今天在招的岗位（job_id；本场组织者或人社）", "organiser", True),
     ("post", "/live/sessions/{id}/end", "结束直播（本场组织者或人社）", "organiser", False),
 ]
+
+_QUERIES = {
+    ("get", "/complaints"): [("status", "string", "filed | in_progress | resolved | dismissed（仅人社）"),
+                             ("limit", "integer", "≤ 100，默认 50"), ("offset", "integer", "")],
+    ("get", "/stats/flows"): [("from", "string", "开始日期，如 2026-01-01（含当天）"),
+                              ("to", "string", "结束日期（含当天）；区间最长 3 年")],
+}
 
 
 def document() -> dict:
@@ -72,6 +83,8 @@ def document() -> dict:
             params += [{"name": n, "in": "query", "schema": {"type": t}, "description": d} for n, t, d in _JOB_QUERY]
         if path.endswith(("/recommendations", "/candidates")):
             params.append({"name": "k", "in": "query", "schema": {"type": "integer", "default": 10}})
+        params += [{"name": n, "in": "query", "schema": {"type": t}, "description": d}
+                   for n, t, d in _QUERIES.get((method, path), [])]
         if path == "/jobs/{id}/applications" and method == "post":
             params.append({"name": "Idempotency-Key", "in": "header", "schema": {"type": "string"}})
         if params:

@@ -7,6 +7,7 @@ from sqlmodel import select
 
 from market import clock
 from market.applications.services import application_public
+from market.complaints import services as complaints
 from market.employers.services import employer_of
 from market.errors import AppError, Forbidden, NotFound
 from market.models import BENEFITS, EMPLOYER, EMPLOYMENT_TYPES, Application, Employer, Job, User, Worker
@@ -83,7 +84,8 @@ def api_job(job_id: int):
     job, employer = load_job(job_id)
     if not visible_to(job, employer, g.get("api_user")):
         raise NotFound("没有这个岗位")
-    return ok(browse.job_public(job, employer, today=clock.today()))
+    return ok(browse.job_public(job, employer, today=clock.today(),
+                                open_wage_complaints=complaints.open_count(db(), employer.id)))
 
 
 @api.post("/jobs")
@@ -156,8 +158,9 @@ def job_page(job_id: int):
         if worker:
             mine = db().exec(select(Application).where(Application.worker_id == worker.id,
                                                         Application.job_id == job.id)).first()
-    return render_template("jobs/detail.html", job=browse.job_public(job, employer, today=clock.today()),
-                           application=mine)
+    return render_template("jobs/detail.html", job=browse.job_public(
+        job, employer, today=clock.today(), open_wage_complaints=complaints.open_count(db(), employer.id)),
+        application=mine)
 
 
 @bp.get("/employer/jobs")
