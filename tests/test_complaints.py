@@ -259,6 +259,9 @@ def test_a_posting_counts_only_its_employers_open_complaints(posting, make_emplo
     assert client.get(f"/api/v1/jobs/{job['id']}").get_json()["employer"]["open_wage_complaints"] == 2
     assert client.get(f"/api/v1/jobs/{other_job['id']}").get_json()["employer"]["open_wage_complaints"] == 1
     assert "该单位有 2 件欠薪投诉正在处理" in client.get(f"/jobs/{job['id']}").get_data(as_text=True)
+    # The job list carries the same counts, for every posting on the page.
+    listed = {h["id"]: h["employer"]["open_wage_complaints"] for h in client.get("/api/v1/jobs").get_json()["hits"]}
+    assert listed == {job["id"]: 2, other_job["id"]: 1}
 
 
 # ---- pages ----

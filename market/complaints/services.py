@@ -60,6 +60,16 @@ def open_count(session: Session, employer_id: int) -> int:
         WageComplaint.employer_id == employer_id, WageComplaint.status.in_(COMPLAINT_OPEN_STATUSES))).one()
 
 
+def open_counts(session: Session, employer_ids: set[int]) -> dict[int, int]:
+    """Open complaints for several employers at once (a page of postings): one grouped query."""
+    if not employer_ids:
+        return {}
+    rows = session.exec(select(WageComplaint.employer_id, func.count()).where(
+        WageComplaint.employer_id.in_(employer_ids), WageComplaint.status.in_(COMPLAINT_OPEN_STATUSES))
+        .group_by(WageComplaint.employer_id))
+    return dict(rows.all())
+
+
 def _positive_int(raw: Any, *, digits: int = 12) -> int | None:  # noqa: ANN401
     """A positive whole number from JSON or a form field (full-width digits too); None if it is not one."""
     if isinstance(raw, bool):

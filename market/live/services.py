@@ -14,10 +14,10 @@ from sqlmodel import Session, select
 
 from market import clock
 from market.audit import record
+from market.complaints.services import open_count as open_wage_complaints
 from market.errors import Conflict, Forbidden, Invalid, NotFound
 from market.models import (
     ADMIN,
-    COMPLAINT_OPEN_STATUSES,
     EMPLOYER_VERIFIED,
     JOB_OPEN,
     JOB_TAKEN_DOWN,
@@ -30,7 +30,6 @@ from market.models import (
     LiveEvent,
     LiveSession,
     User,
-    WageComplaint,
 )
 from market.postings.browse import job_public
 from market.postings.services import effective_status, is_open_on
@@ -89,9 +88,6 @@ def parse_job_id(value: object) -> int:
     return value
 
 
-def open_wage_complaints(session: Session, employer_id: int) -> int:
-    return session.exec(select(func.count()).select_from(WageComplaint).where(
-        WageComplaint.employer_id == employer_id, WageComplaint.status.in_(COMPLAINT_OPEN_STATUSES))).one()
 
 
 def put_on_air(*, session: Session, live: LiveSession, actor: User, job_id: int, today: date) -> LiveEvent:

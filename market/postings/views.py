@@ -12,7 +12,7 @@ from market.employers.services import employer_of
 from market.errors import AppError, Forbidden, NotFound
 from market.models import BENEFITS, EMPLOYER, EMPLOYMENT_TYPES, Application, Employer, Job, User, Worker
 from market.postings import browse, services
-from market.web import api, api_user, commit, db, json_body, ok, page_user, roles_required, is_staff
+from market.web import api, api_user, commit, db, is_staff, json_body, ok, page_user, roles_required
 from market.workers.services import worker_for_employer
 from matching import taxonomy
 
@@ -29,6 +29,16 @@ def _search(filters: browse.JobFilters) -> browse.Page:
     page = browse.browse_db(db(), filters, today=today)
     page.degraded = True
     return page
+
+
+def with_complaint_counts(hits: list[dict]) -> list[dict]:
+    """Every posting in a list carries its employer's open wage complaints, counted once per page."""
+    from market.complaints.services import open_counts
+
+    counts = open_counts(db(), {h["employer"]["id"] for h in hits if h.get("employer", {}).get("id")})
+    for hit in hits:
+        hit["employer"]["open_wage_complaints"] = counts.get(hit["employer"]["id"], 0)
+    return hits
 
 
 def load_job(job_id: int) -> tuple[Job, Employer]:
@@ -73,6 +83,7 @@ def applicants(job: Job) -> list[dict]:
 def api_jobs():
     filters = browse.parse_filters(request.args, today=clock.today())
     page = _search(filters)
+    with_complaint_counts(page.hits)
     return ok({"total": page.total, "hits": page.hits, "facets": page.facets, "degraded": page.degraded,
                "limit": filters.limit, "offset": filters.offset})
 

@@ -6,7 +6,18 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from sqlmodel import select
 
 from market.errors import AppError, Forbidden, NotFound
-from market.models import EMPLOYER, MOBILITY, PREFERRED_TYPES, PRIORITY_GROUPS, WORKER, Application, Employer, Job, User, Worker
+from market.models import (
+    EMPLOYER,
+    MOBILITY,
+    PREFERRED_TYPES,
+    PRIORITY_GROUPS,
+    WORKER,
+    Application,
+    Employer,
+    Job,
+    User,
+    Worker,
+)
 from market.web import api, api_user, commit, db, is_staff, json_body, ok, page_user, roles_required
 from market.workers import services
 from matching import taxonomy
