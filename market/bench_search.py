@@ -570,7 +570,7 @@ def spy_gunicorn(py_spy: str, server: Gunicorn, probes: list[Probe], workdir: Pa
             sent += 1
     elapsed = time.perf_counter() - started
     session.close()
-    stacks: collections.Counter = collections.Counter()
+    workers: list[collections.Counter] = []
     for spy, output in zip(spies, outputs, strict=True):
         try:
             _, err = spy.communicate(timeout=seconds + 30)
@@ -579,10 +579,14 @@ def spy_gunicorn(py_spy: str, server: Gunicorn, probes: list[Probe], workdir: Pa
             _, err = spy.communicate()
         if spy.returncode != 0 or not output.exists():
             return [f"py-spy failed ({spy.returncode}): {err.decode(errors='replace')[-300:]}"]
+        workers.append(collections.Counter())
         for line in output.read_text(errors="replace").splitlines():
             frames, _, count = line.rpartition(" ")
             if count.isdigit():
-                stacks[frames] += int(count)
+                workers[-1][frames] += int(count)
+    # A kept-alive connection stays with one worker: the others only wait, and are left out.
+    busy = [w for w in workers if any("handle_request (gunicorn/" in frames for frames in w)]
+    stacks = sum(busy, collections.Counter())
     per_request = 1000 / rate / max(sent, 1)  # ms per request of one sample
 
     def function(frame: str) -> str:
@@ -606,7 +610,7 @@ def spy_gunicorn(py_spy: str, server: Gunicorn, probes: list[Probe], workdir: Pa
                 engine_send += count
             elif "Response.write (gunicorn/" in frames:
                 client_send += count
-    lines = [f"py-spy on {len(pids)} gunicorn worker(s): {sent} requests over HTTP in {elapsed:.1f} s "
+    lines = [f"py-spy on {len(busy)} serving gunicorn worker(s): {sent} requests over HTTP in {elapsed:.1f} s "
              f"({elapsed * 1000 / max(sent, 1):.1f} ms each); a worker spends per request "
              f"{serving * per_request:.2f} ms handling it and {hub * per_request:.2f} ms waiting in the gevent hub "
              "(for the engine's answer or the next request)",
