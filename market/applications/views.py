@@ -8,20 +8,17 @@ from sqlmodel import select
 
 from market.applications import services
 from market.db import write_intent
-from market.errors import Forbidden, NotFound
+from market.errors import NotFound
 from market.models import EMPLOYER, WORKER, Application, Job, Notification, User, Worker
 from market.postings.views import load_job, own_job
 from market.web import api, api_user, commit, db, json_body, ok, page_user, roles_required
-from market.workers.services import worker_of
+from market.workers.services import require_worker, worker_of
 
 bp = Blueprint("applications", __name__)
 
 
 def _worker(user: User) -> Worker:
-    worker = worker_of(db(), user)
-    if worker is None:
-        raise Forbidden("请先完善求职资料")
-    return worker
+    return require_worker(db(), user)
 
 
 def _apply(user: User, job_id: int, key: str | None, body: dict):  # noqa: ANN202

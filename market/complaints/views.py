@@ -6,19 +6,16 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 
 from market import clock
 from market.complaints import services
-from market.errors import AppError, Forbidden, Invalid, NotFound
+from market.errors import AppError, Invalid, NotFound
 from market.models import ADMIN, WORKER, User, WageComplaint, Worker
 from market.web import api, api_user, commit, db, json_body, ok, page_user, roles_required
-from market.workers.services import worker_of
+from market.workers.services import require_worker, worker_of
 
 bp = Blueprint("complaints", __name__)
 
 
 def _worker(user: User) -> Worker:
-    worker = worker_of(db(), user)
-    if worker is None:
-        raise Forbidden("请先完善求职资料")
-    return worker
+    return require_worker(db(), user)
 
 
 def _complaint(complaint_id: int) -> WageComplaint:

@@ -33,6 +33,16 @@ def worker_of(session: Session, user: User) -> Worker | None:
     return session.exec(select(Worker).where(Worker.user_id == user.id)).first()
 
 
+def require_worker(session: Session, user: User) -> Worker:
+    """The signed-in worker's profile; a worker account always has one unless it was deleted."""
+    worker = worker_of(session, user)
+    if worker is None:
+        from market.errors import Forbidden
+
+        raise Forbidden("请先完善求职资料")
+    return worker
+
+
 def _occupations(errors: FieldErrors, raw) -> list[dict]:  # noqa: ANN001
     out = []
     for item in raw or []:
