@@ -79,10 +79,16 @@ def register_cli(app: Flask) -> None:
         started = clock.now()
         with tqdm(total=total, desc="indexing", unit=" postings") as bar:
             result = reindex(gateway.admin, documents_from_database(engine), progress=bar.update)
-        # Changes the relay sent to the old index while this ran: send them again to the new one.
+        # Changes the relay sent to the old index while this ran: send them again to the new one. Changes
+        # queued well before the rebuild began are in it already: nothing left to send for them.
+        from market.search_index import CLAIM_LEASE
+
         with engine.begin() as conn:
-            replayed = conn.execute(update(SearchOutbox).where(SearchOutbox.created_at >= started)
+            replayed = conn.execute(update(SearchOutbox).where(SearchOutbox.created_at >= started - CLAIM_LEASE)
                                     .values(status="pending", next_attempt_at=clock.now())).rowcount
+            conn.execute(update(SearchOutbox).where(SearchOutbox.created_at < started - CLAIM_LEASE,
+                                                    SearchOutbox.status != "done")
+                         .values(status="done", done_at=clock.now(), last_error="covered by reindex"))
         click.echo(f"Indexed {result.documents} postings into {result.built_as} and swapped it in as "
                    f"{result.index_uid} in {result.seconds:.1f} s; {replayed} recent changes queued again.")
 

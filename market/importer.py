@@ -176,7 +176,6 @@ def _jobs(conn, path: Path, report: Report, bar) -> None:  # noqa: ANN001
         region = regions.get(fields["adcode"])
         now = clock.now()
         batch.append({**fields, "external_id": key, "employer_id": employer_id,
-                      "occupation": row.get("occupation") if taxonomy.get(row.get("occupation")) else fields["occupation"],
                       "province_adcode": regions.province_adcode_of(fields["adcode"]),
                       "city_adcode": region.city_adcode, "benefit_mask": benefit_mask(fields["benefits"]),
                       "wage_monthly_max": monthly(fields["wage_max"], fields["wage_unit"]), "hired_count": 0,

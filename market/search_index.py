@@ -57,10 +57,6 @@ def posting_document(job: Job, employer: Employer) -> dict[str, Any]:
 
 def hit_public(doc: dict[str, Any]) -> dict[str, Any]:
     """A search hit in the same shape as a posting listed from the database."""
-
-    class _Wage:  # wage_text reads attributes
-        wage_min, wage_max, wage_unit = doc.get("wage_min"), doc.get("wage_max"), doc.get("wage_unit")
-
     out = {
         "id": doc["id"], "external_id": doc.get("external_id"), "title": doc.get("title"),
         "employer": {"id": doc.get("employer_id"), "name": doc.get("employer_name"),
@@ -69,7 +65,8 @@ def hit_public(doc: dict[str, Any]) -> dict[str, Any]:
         "adcode": doc.get("adcode"), "place": doc.get("place_name"), "address": doc.get("address"),
         "lat": (doc.get("_geo") or {}).get("lat"), "lng": (doc.get("_geo") or {}).get("lng"),
         "wage_min": doc.get("wage_min"), "wage_max": doc.get("wage_max"), "wage_unit": doc.get("wage_unit"),
-        "wage_text": wage_text(_Wage), "employment_type": doc.get("employment_type"),
+        "wage_text": wage_text(doc.get("wage_min"), doc.get("wage_max"), doc.get("wage_unit")),
+        "employment_type": doc.get("employment_type"),
         "employment_type_name": EMPLOYMENT_TYPE_NAMES.get(doc.get("employment_type"), ""),
         "headcount": doc.get("headcount"), "benefits": doc.get("benefits") or [],
         "cert_required": doc.get("cert_required"), "skill_level_required": doc.get("skill_level_required"),
@@ -273,19 +270,30 @@ class OutboxRelay(threading.Thread):
         self.join(timeout=5)
 
 
+_DOC_COLUMNS = (Job.id, Job.external_id, Job.employer_id, Job.title, Job.description, Job.occupation, Job.adcode, Job.address,
+                Job.lat, Job.lng, Job.wage_min, Job.wage_max, Job.wage_unit, Job.employment_type, Job.headcount,
+                Job.benefits, Job.cert_required, Job.skill_level_required, Job.cooperation, Job.posted_at,
+                Job.closes_at, Job.status, Job.version)
+
+
 def documents_from_database(engine: Engine, *, chunk: int = 5000):  # noqa: ANN201
-    """Every posting's document, read in id order in chunks (for reindex)."""
+    """Every posting's document, read in id order in chunks (for reindex). Plain columns, not ORM objects:
+    building 100,000 documents is then a few seconds, and leaves the CPU to the engine."""
     last = 0
     while True:
         with Session(engine) as session:
-            rows = list(session.exec(select(Job, Employer).join(Employer, Employer.id == Job.employer_id)
-                                     .where(Job.id > last, Job.status != JOB_TAKEN_DOWN)
-                                     .order_by(Job.id).limit(chunk)))
+            rows = session.exec(select(*_DOC_COLUMNS, Employer.name.label("employer_name"),
+                                       Employer.status.label("employer_status"))
+                                .join(Employer, Employer.id == Job.employer_id)
+                                .where(Job.id > last, Job.status != JOB_TAKEN_DOWN)
+                                .order_by(Job.id).limit(chunk)).all()
         if not rows:
             return
-        for job, employer in rows:
-            yield posting_document(job, employer)
-        last = rows[-1][0].id
+        for row in rows:
+            posting = dict(row._mapping)
+            posting["employer_verified"] = posting.pop("employer_status") == EMPLOYER_VERIFIED
+            yield job_document(posting)
+        last = rows[-1].id
 
 
 def expected_versions(engine: Engine) -> dict[int, Any]:

@@ -124,6 +124,7 @@ class SearchEngine:
         self.timeout = timeout
         self.write_timeout = write_timeout
         self._session = requests.Session()
+        self._session.trust_env = False  # no proxy or netrc look-up on every call: the engine is ours
         self._session.mount("http://", _QuickAckAdapter())
         self._session.mount("https://", _QuickAckAdapter())
         self._session.headers["Content-Type"] = "application/json"

@@ -123,11 +123,11 @@ def parse_filters(args, *, today: date) -> JobFilters:  # noqa: ANN001  (a Multi
     return f
 
 
-def wage_text(job: Job) -> str:
-    unit = WAGE_UNIT_NAMES.get(job.wage_unit, "")
-    if job.wage_min == job.wage_max:
-        return f"{job.wage_min}{unit}"
-    return f"{job.wage_min}-{job.wage_max}{unit}"
+def wage_text(wage_min: int | None, wage_max: int | None, wage_unit: str | None) -> str:
+    unit = WAGE_UNIT_NAMES.get(wage_unit or "", "")
+    if wage_min == wage_max:
+        return f"{wage_min}{unit}"
+    return f"{wage_min}-{wage_max}{unit}"
 
 
 def job_public(job: Job, employer: Employer, *, today: date, open_wage_complaints: int = 0,
@@ -148,7 +148,7 @@ def job_public(job: Job, employer: Employer, *, today: date, open_wage_complaint
         "wage_min": job.wage_min,
         "wage_max": job.wage_max,
         "wage_unit": job.wage_unit,
-        "wage_text": wage_text(job),
+        "wage_text": wage_text(job.wage_min, job.wage_max, job.wage_unit),
         "employment_type": job.employment_type,
         "employment_type_name": EMPLOYMENT_TYPE_NAMES.get(job.employment_type, ""),
         "headcount": job.headcount,

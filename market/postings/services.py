@@ -27,6 +27,7 @@ from market.models import (
 )
 from market.postings.rules import screen
 from matching import regions, taxonomy
+from search.documents import resolve_occupation
 
 DAYS_PER_MONTH = 26
 MAX_OPEN_DAYS = 180
@@ -101,7 +102,9 @@ def clean(data: dict[str, Any], *, today: date, current: Job | None = None) -> d
     occupation = data.get("occupation") or None
     if occupation and taxonomy.get(occupation) is None:
         errors.add("occupation", "工种不在工种目录里，请从列表中选择")
-    out["occupation"] = occupation or taxonomy.guess_occupation(title, description)
+    # The trade the posting recruits for, as search reads it: a trade named in the title wins over a
+    # declared one it contradicts (employers pick the wrong one), so browsing and search agree.
+    out["occupation"] = resolve_occupation(occupation, title, description)
 
     adcode = str(data.get("adcode") or "").strip()
     region = regions.get(adcode)
