@@ -15,7 +15,6 @@ import time
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import or_
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
@@ -242,7 +241,7 @@ def pending_count(engine: Engine) -> int:
 
     with Session(engine) as session:
         return session.exec(select(func.count()).select_from(SearchOutbox)
-                            .where(or_(SearchOutbox.status != "done"))).one()
+                            .where(SearchOutbox.status != "done")).one()
 
 
 class OutboxRelay(threading.Thread):

@@ -1,18 +1,16 @@
 """import-market: a market-v1 folder comes in once, with its history, and bad rows are reported."""
 
-import gzip
 import json
 
 import pytest
 from sqlalchemy import text
 
 from tests.conftest import id_number, uscc_with_check
+from tests.marketfiles import write_jsonl_gz
 
 
 def _write(folder, name, rows):
-    with gzip.open(folder / name, "wt", encoding="utf-8") as fh:
-        for row in rows:
-            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+    write_jsonl_gz(folder / name, rows)
 
 
 @pytest.fixture

@@ -25,19 +25,20 @@ def _apply(user: User, job_id: int, key: str | None, body: dict):  # noqa: ANN20
     """Applies and commits. Two copies of one tap racing each other: the loser's commit fails on the
     unique constraints (or SQLite's write lock), and its second try finds the winner's application."""
     fingerprint = services.request_fingerprint({"job_id": job_id, **body})
-    for attempt in (1, 2):
-        write_intent(db())
+
+    def attempt():  # noqa: ANN202
         job, employer = load_job(job_id)
-        try:
-            result = services.apply(session=db(), worker=_worker(user), user=user, job=job, employer=employer,
-                                    idempotency_key=key, fingerprint=fingerprint)
-            commit()
-            return result
-        except (IntegrityError, OperationalError):
-            db().rollback()
-            if attempt == 2:
-                raise
-    raise AssertionError("unreachable")
+        result = services.apply(session=db(), worker=_worker(user), user=user, job=job, employer=employer,
+                                idempotency_key=key, fingerprint=fingerprint)
+        commit()
+        return result
+
+    try:
+        return attempt()
+    except (IntegrityError, OperationalError):
+        db().rollback()
+        write_intent(db())  # the request's write lock ended with the rollback: take it again
+        return attempt()
 
 
 def _own_application(app_id: int, user: User) -> Application:

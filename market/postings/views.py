@@ -10,7 +10,18 @@ from market.applications.services import application_public
 from market.complaints import services as complaints
 from market.employers.services import employer_of
 from market.errors import AppError, Forbidden, NotFound
-from market.models import BENEFITS, EMPLOYER, EMPLOYMENT_TYPES, Application, Employer, Job, User, Worker
+from market.models import (
+    BENEFITS,
+    EMPLOYER,
+    EMPLOYER_VERIFIED,
+    EMPLOYMENT_TYPES,
+    JOB_TAKEN_DOWN,
+    Application,
+    Employer,
+    Job,
+    User,
+    Worker,
+)
 from market.postings import browse, services
 from market.web import api, api_user, commit, db, is_staff, json_body, ok, page_user, roles_required
 from market.workers.services import worker_for_employer
@@ -50,7 +61,7 @@ def load_job(job_id: int) -> tuple[Job, Employer]:
 
 def visible_to(job: Job, employer: Employer, user: User | None) -> bool:
     """Anyone may read a published posting; unpublished ones only their employer and staff."""
-    if employer.status == "verified" and job.status != "taken_down":
+    if employer.status == EMPLOYER_VERIFIED and job.status != JOB_TAKEN_DOWN:
         return True
     return user is not None and (is_staff(user) or employer.owner_id == user.id)
 
