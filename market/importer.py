@@ -28,7 +28,6 @@ from market.models import (
     EMPLOYER_VERIFIED,
     HIRED,
     NOT_HIRED,
-    PRIORITY_GROUPS,
     Application,
     AuditEntry,
     Employer,
@@ -36,11 +35,11 @@ from market.models import (
     SearchOutbox,
     User,
     Worker,
-    benefit_mask,
 )
-from market.postings.services import clean, monthly
+from market.postings.services import clean
 from market.workers.services import ID_CONTEXT, PRIORITY_CONTEXT
-from matching import regions, taxonomy
+from vocab import regions, taxonomy
+from vocab.terms import PRIORITY_GROUPS, benefit_mask, monthly
 
 BATCH = 2000
 

@@ -24,24 +24,12 @@ EMPLOYER_PENDING, EMPLOYER_REVIEW, EMPLOYER_VERIFIED, EMPLOYER_REJECTED = (
 
 # Posting lifecycle
 JOB_OPEN, JOB_PAUSED, JOB_CLOSED, JOB_TAKEN_DOWN = "open", "paused", "closed", "taken_down"
-WAGE_UNITS = ("month", "day", "piece")
-EMPLOYMENT_TYPES = ("full_time", "gig_daily", "seasonal", "piece_rate", "dispatch")
-BENEFITS = ("包吃", "包住", "五险一金", "日结", "交通补贴", "全勤奖", "节日福利")
 
 # Application lifecycle
 APPLIED, VIEWED, INTERVIEW, HIRED, NOT_HIRED, WITHDRAWN = (
     "applied", "viewed", "interview", "hired", "not_hired", "withdrawn")
 FINAL_STATUSES = (HIRED, NOT_HIRED, WITHDRAWN)
 
-
-
-def benefit_mask(benefits: list[str]) -> int:
-    return sum(1 << BENEFITS.index(b) for b in set(benefits) if b in BENEFITS)
-
-
-PREFERRED_TYPES = ("full_time", "gig_daily", "any")
-MOBILITY = ("local", "province", "cross")
-PRIORITY_GROUPS = ("脱贫人口", "大龄")
 
 
 def _json_column() -> Any:
@@ -128,13 +116,14 @@ class Job(SQLModel, table=True):
     wage_min: int
     wage_max: int
     wage_unit: str = Field(max_length=8)
-    # The upper wage as a month's pay (a day's wage × 26): what wage filters compare with.
-    wage_monthly_max: int = Field(index=True)
+    # The upper wage as a month's pay (vocab.terms.monthly): what wage filters compare with; none for
+    # a piece rate, which no monthly figure describes.
+    wage_monthly_max: int | None = Field(default=None, index=True)
     employment_type: str = Field(max_length=16, index=True)
     headcount: int
     hired_count: int = 0
     benefits: list[str] = _json_column()
-    # The benefits as bits (see BENEFITS), so "has all of these" is one integer test on any database.
+    # The benefits as bits (vocab.terms.BENEFITS), so "has all of these" is one integer test on any database.
     benefit_mask: int = Field(default=0, index=True)
     cert_required: str | None = Field(default=None, max_length=60)
     skill_level_required: int | None = None

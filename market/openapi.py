@@ -12,7 +12,7 @@ _JOB_QUERY = [
     ("province", "string", "省级 adcode，如 520000"), ("city", "string", "地级 adcode，如 520100"),
     ("county", "string", "县级 adcode，如 520102"), ("occupation", "string", "工种代码"),
     ("employment_type", "string", "full_time | gig_daily | seasonal | piece_rate | dispatch"),
-    ("wage_min", "integer", "与岗位最高工资折算的月薪比较（日薪 × 26）"), ("benefits", "string", "可重复"),
+    ("wage_min", "integer", "与岗位最高工资折算的月薪比较（日薪 × 26，时薪 × 8 × 26；计件岗位不参与）"), ("benefits", "string", "可重复"),
     ("lat", "number", ""), ("lng", "number", ""), ("radius_km", "number", ""),
     ("sort", "string", "relevance | newest | wage | distance"), ("limit", "integer", "≤ 100"),
     ("offset", "integer", ""),

@@ -9,8 +9,8 @@ from flask_login import current_user
 
 from market.applications.services import STATUS_NAMES
 from market.clock import to_china
-from market.postings.services import EMPLOYMENT_TYPE_NAMES
-from matching import regions, taxonomy
+from vocab import regions, taxonomy
+from vocab.terms import EMPLOYMENT_TYPE_NAMES
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -17,10 +17,10 @@ from market.crypto import PersonalDataCipher
 from market.models import HIRED, Application, Employer, Job, User, Worker
 from market.postings.browse import open_on_clause
 from market.workers.services import priority_groups
-from matching import taxonomy
 from matching.ranker import Ranker
 from matching.types import Application as AppRecord
 from matching.types import ModelVersionError, PastApplication, Posting, Scored, TrackRecord, WorkerProfile
+from vocab import taxonomy
 
 log = logging.getLogger("market.recommend")
 CANDIDATE_POOL = 5000

@@ -24,11 +24,11 @@ from market.db import write_intent
 from market.errors import Invalid
 from market.models import EMPLOYER_VERIFIED, JOB_TAKEN_DOWN, Employer, Job, SearchOutbox
 from market.postings.browse import JobFilters, Page, wage_text
-from market.postings.services import EMPLOYMENT_TYPE_NAMES
 from search import indexing
 from search.client import SearchEngine, SearchError, ensure_search_key
 from search.documents import job_document
 from search.jobs import InvalidQuery, JobQuery, search_jobs
+from vocab.terms import EMPLOYMENT_TYPE_NAMES
 
 log = logging.getLogger("market.search")
 

@@ -19,14 +19,14 @@ from functools import cache, lru_cache
 
 import numpy as np
 
-from . import regions, taxonomy
-from .text import parse_age_limit, parse_experience, resolve_occupation
-from .types import WORK_DAYS_PER_MONTH, PastApplication, Posting, TrackRecord, WorkerProfile
+from vocab import regions, taxonomy
+from vocab.terms import BENEFITS, EMPLOYMENT_TYPES, MOBILITIES, PREFERRED_TYPES
+from vocab.terms import monthly as monthly_wage
+from vocab.trades import parse_experience, resolve_occupation
 
-EMPLOYMENT_TYPES = ("full_time", "gig_daily", "seasonal", "piece_rate", "dispatch")
-PREFERRED_TYPES = ("full_time", "gig_daily", "any")
-MOBILITIES = ("local", "province", "cross")
-BENEFITS = ("包吃", "包住", "五险一金", "日结", "交通补贴", "全勤奖", "节日福利")
+from .text import parse_age_limit
+from .types import PastApplication, Posting, TrackRecord, WorkerProfile
+
 N_PROVINCES = 100  # two-digit province codes index a dense array
 EARTH_KM = 6371.0088
 
@@ -185,7 +185,7 @@ def _text_facts(title: str, description: str, label: str | None) -> _TextFacts:
     experience = parse_experience(description)
     limit = parse_age_limit(description)
     return _TextFacts(
-        occ=occ_index(resolve_occupation(title, description, label)),
+        occ=occ_index(resolve_occupation(label, title, description)),
         exp_years=float(experience[0]) if experience else np.nan,
         text_occ=tuple(sorted({occ_index(c) for c in taxonomy.occupations_in(description)} - {-1})),
         age_lo=np.nan if limit is None or limit[0] is None else float(limit[0]),
@@ -198,14 +198,9 @@ def _hash40(text: str) -> int:
 
 
 def monthly(amount: float | None, unit: str) -> float:
-    """A wage as yuan a month: a day's wage × 26; a piece rate is not comparable (NaN)."""
-    if amount is None:
-        return np.nan
-    if unit == "day":
-        return float(amount) * WORK_DAYS_PER_MONTH
-    if unit == "month":
-        return float(amount)
-    return np.nan
+    """A wage as yuan a month (``vocab.terms.monthly``); NaN where there is none (a piece rate)."""
+    value = monthly_wage(amount, unit)
+    return np.nan if value is None else float(value)
 
 
 # ---------------------------------------------------------------- postings

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import taxonomy
-from .features import EMPLOYMENT_TYPES, PREFERRED_TYPES, F, occupation_codes
+from vocab import taxonomy
+from vocab.terms import EMPLOYMENT_TYPES, POVERTY_GROUP, PREFERRED_TYPES, monthly
+
+from .features import F, occupation_codes
 from .text import format_age_limit, parse_age_limit
-from .types import POVERTY_GROUP, Posting, WorkerProfile
+from .types import Posting, WorkerProfile
 
 TRANSPORT_SUBSIDY_PROGRAMME = "跨省务工交通补助"
 TYPE_NAMES = {"full_time": "全职", "gig_daily": "日结零工", "seasonal": "季节工", "piece_rate": "计件", "dispatch": "劳务派遣"}
@@ -35,14 +37,12 @@ def _years_text(years: float) -> str:
 
 
 def _mid_wage_ratio(posting: Posting, expected: int | None) -> float | None:
-    if not expected or posting.wage_unit not in ("month", "day"):
-        return None
     lo = posting.wage_min if posting.wage_min is not None else posting.wage_max
     hi = posting.wage_max if posting.wage_max is not None else posting.wage_min
-    if lo is None or hi is None:
+    if not expected or lo is None or hi is None:
         return None
-    mid = (lo + hi) / 2 * (26 if posting.wage_unit == "day" else 1)
-    return mid / expected
+    mid = monthly((lo + hi) / 2, posting.wage_unit)
+    return None if mid is None else mid / expected
 
 
 def worker_reasons(

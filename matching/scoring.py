@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .features import MOBILITIES, F
+from vocab.terms import MOBILITIES
+
+from .features import F
 
 LOCAL, PROVINCE, CROSS = (MOBILITIES.index(m) for m in ("local", "province", "cross"))
 

@@ -1,12 +1,10 @@
-"""Reading what a posting says only in its free text: its age limit, required experience, real trade."""
+"""Reading what a posting says only in its free text: its age limit (its trade and required experience:
+``vocab.trades``)."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache
-
-from . import taxonomy
 
 _RANGE = re.compile(r"(\d{2})\s*(?:周岁|岁)?\s*(?:-|~|－|—|–|至|到)\s*(\d{2})\s*(?:周岁|岁)")
 _RANGE_AFTER_AGE = re.compile(r"年龄[^0-9。；;，,]{0,6}(\d{2})\s*(?:周岁|岁)?\s*(?:-|~|－|—|–|至|到)\s*(\d{2})")
@@ -14,7 +12,6 @@ _UPPER = re.compile(r"(?:年龄)?[^0-9]{0,4}?(\d{2})\s*(?:周岁|岁)\s*(?:以�
 _UPPER_PREFIX = re.compile(r"年龄(?:不超过|不大于|不高于|小于|低于|在)\s*(\d{2})\s*(?:周岁|岁)")
 _LOWER = re.compile(r"(?:年满|年龄)?[^0-9]{0,2}?(\d{2})\s*(?:周岁|岁)\s*(?:以上|及以上)")
 _LOWER_PREFIX = re.compile(r"年满\s*(\d{2})\s*(?:周岁|岁)")
-_EXPERIENCE = re.compile(r"(\d{1,2})\s*年以上(.{1,12}?)(?:相关)?(?:工作)?经验")
 
 
 def _normalise(text: str) -> str:
@@ -71,35 +68,3 @@ def format_age_limit(limit: tuple[int | None, int | None]) -> str:
     if high is not None:
         return f"{high}周岁以下"
     return f"{low}周岁以上"
-
-
-def parse_experience(text: str | None) -> tuple[int, str | None] | None:
-    """"3年以上焊工相关经验优先" → (3, "welder"); the trade is None when it is not in the taxonomy."""
-    if not text:
-        return None
-    m = _EXPERIENCE.search(_normalise(text))
-    if not m:
-        return None
-    words = m.group(2)
-    codes = taxonomy.occupations_in(words)
-    return int(m.group(1)), (codes[0] if codes else None)
-
-
-@cache
-def _title_occupation(title: str) -> str | None:
-    return taxonomy.guess_occupation(title, None)
-
-
-def resolve_occupation(title: str | None, description: str | None, label: str | None) -> str | None:
-    """The trade a posting is really about: its title, then the trade its text asks experience in,
-    then the employer's label (labels are sometimes wrong, titles name the work)."""
-    if title:
-        code = _title_occupation(title)
-        if code:
-            return code
-    experience = parse_experience(description)
-    if experience and experience[1]:
-        return experience[1]
-    if label and taxonomy.get(label):
-        return label
-    return taxonomy.guess_occupation(None, description)

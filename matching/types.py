@@ -11,15 +11,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
-WageUnit = Literal["month", "day", "piece"]
+WageUnit = Literal["month", "day", "hour", "piece"]
 PreferredType = Literal["full_time", "gig_daily", "any"]
 Mobility = Literal["local", "province", "cross"]
-
-#: A day's wage times this is comparable with a monthly wage.
-WORK_DAYS_PER_MONTH = 26
-
-#: The priority group whose members may be eligible for the cross-province travel subsidy.
-POVERTY_GROUP = "脱贫人口"
 
 
 class ModelVersionError(RuntimeError):

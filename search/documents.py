@@ -15,16 +15,13 @@ from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
-from matching import regions, taxonomy
+from vocab import regions, taxonomy
+from vocab.terms import monthly
+from vocab.trades import resolve_occupation
 
 EPOCH = dt.date(1970, 1, 1)
 # closes_day of a posting without a closing date: open for as long as anyone will search.
 OPEN_ENDED_DAY = 1_000_000
-DAYS_PER_MONTH = 26  # a month of day work, as the API's wage_min promises
-
-EMPLOYMENT_TYPES = ("full_time", "gig_daily", "seasonal", "piece_rate", "dispatch")
-WAGE_UNITS = ("month", "day", "piece")
-BENEFITS = ("包吃", "包住", "五险一金", "日结", "交通补贴", "全勤奖", "节日福利")
 
 # Posting fields copied as they are (when present).
 _COPIED = (
@@ -67,18 +64,6 @@ def day_number(value: Any) -> int | None:
     return None if day is None else (day - EPOCH).days
 
 
-def monthly(amount: Any, unit: str | None) -> int | None:
-    """A wage in yuan a month: day wages × 26; piece rates have no monthly figure."""
-    if amount is None or amount == "":
-        return None
-    value = float(amount)
-    if unit == "month":
-        return round(value)
-    if unit == "day":
-        return round(value * DAYS_PER_MONTH)
-    return None
-
-
 @cache
 def _cities_with_counties() -> frozenset[str]:
     return frozenset(r.adcode[:4] for r in regions.all_regions() if r.level == regions.COUNTY)
@@ -111,52 +96,6 @@ def place_fields(adcode: Any) -> dict[str, Any]:
         out["place_names"] = list(dict.fromkeys(names))
         out["place_name"] = regions.full_name(code)
     return out
-
-
-@cache
-def _alias_table() -> tuple[dict[str, str], int]:
-    table = {alias: occ.code for occ in taxonomy.occupations().values() for alias in occ.aliases}
-    return table, max(len(a) for a in table)
-
-
-def trades_in(text: str | None) -> list[str]:
-    """Trades named in ``text``, reading each word once at its longest: 服装车工 is sewing, not also 装车工
-    (porter) and 车工 (CNC); 电子厂普工 is electronics assembly, not also 普工."""
-    if not text:
-        return []
-    table, longest = _alias_table()
-    found: list[str] = []
-    i = 0
-    while i < len(text):
-        for size in range(min(longest, len(text) - i), 0, -1):
-            code = table.get(text[i:i + size])
-            if code is not None:
-                if code not in found:
-                    found.append(code)
-                i += size
-                break
-        else:
-            i += 1
-    return found
-
-
-def resolve_occupation(declared: str | None, title: str | None, description: str | None) -> str | None:
-    """The trade a posting is about.
-
-    Employers leave the field empty or pick the wrong trade. The title is what the worker reads, so a
-    trade named in the title wins over a declared trade it contradicts; the declared trade stands when the
-    title names none; the description is the last resort.
-    """
-    declared = declared if taxonomy.get(declared) else None
-    in_title = trades_in(title)
-    if declared and declared in in_title:
-        return declared
-    if in_title:
-        return in_title[0]
-    if declared:
-        return declared
-    in_text = trades_in(description)
-    return in_text[0] if in_text else None
 
 
 def fingerprint(document: Mapping[str, Any]) -> str:

@@ -13,10 +13,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from matching import regions, taxonomy
+from vocab import regions, taxonomy
+from vocab.terms import EMPLOYMENT_TYPES
 
 from .client import SearchEngine
-from .documents import EMPLOYMENT_TYPES, FIELDS, day_number
+from .documents import FIELDS, day_number
 from .query import ParsedQuery, parse_query
 from .settings import FACETS
 

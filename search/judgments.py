@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from matching import regions, taxonomy
+from vocab import regions, taxonomy
 
 from .settings import occupation_terms
 

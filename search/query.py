@@ -13,8 +13,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 
-from matching import regions, taxonomy
-from matching.regions import Region
+from vocab import regions, taxonomy
+from vocab.regions import Region
 
 from .settings import occupation_terms, phrase_groups
 

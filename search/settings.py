@@ -11,7 +11,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from matching import taxonomy
+from vocab import taxonomy
 
 # 100,000 postings in market-v1, a few times that in a real province-wide market. Meilisearch stops counting
 # (and paging) at maxTotalHits, 1,000 by default: the API promises an exact total and every hit pageable.

@@ -19,7 +19,7 @@ from market.models import (
     User,
 )
 from market.postings.services import enqueue_index
-from matching import regions
+from vocab import regions
 
 STATUS_NAMES = {EMPLOYER_PENDING: "待审核", EMPLOYER_REVIEW: "待人工核实（信用代码校验未通过）",
                 EMPLOYER_VERIFIED: "已认证", EMPLOYER_REJECTED: "未通过审核"}

@@ -15,19 +15,11 @@ from sqlalchemy import and_, func, or_
 from sqlmodel import Session, select
 
 from market.errors import FieldErrors
-from market.models import (
-    BENEFITS,
-    EMPLOYER_VERIFIED,
-    EMPLOYMENT_TYPES,
-    JOB_PAUSED,
-    JOB_TAKEN_DOWN,
-    Employer,
-    Job,
-    benefit_mask,
-)
+from market.models import EMPLOYER_VERIFIED, JOB_PAUSED, JOB_TAKEN_DOWN, Employer, Job
 from market.postings.rules import describe_age
-from market.postings.services import EMPLOYMENT_TYPE_NAMES, WAGE_UNIT_NAMES, effective_status
-from matching import regions, taxonomy
+from market.postings.services import effective_status
+from vocab import regions, taxonomy
+from vocab.terms import BENEFITS, EMPLOYMENT_TYPE_NAMES, EMPLOYMENT_TYPES, WAGE_UNIT_NAMES, benefit_mask
 
 SORTS = ("relevance", "newest", "wage", "distance")
 MAX_LIMIT = 100
@@ -230,7 +222,7 @@ def browse_db(session: Session, f: JobFilters, *, today: date) -> Page:
 
     total = session.exec(select(func.count()).select_from(base.subquery())).one()
     if f.sort == "wage":
-        order = (Job.wage_monthly_max.desc(), Job.id.desc())
+        order = (Job.wage_monthly_max.desc().nulls_last(), Job.posted_at.desc(), Job.id.desc())
     else:
         order = (Job.posted_at.desc(), Job.id.desc())
     rows = session.exec(base.order_by(*order).offset(f.offset).limit(f.limit))

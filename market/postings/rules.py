@@ -10,7 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from matching import regions
+from vocab import regions
 
 _LIMIT = r"(?:限|仅限|只限|只招|只要|只收|仅招|要求|必须是|必须为)"
 _NO = r"(?:不招|不要|不收|不录用|拒绝|谢绝|拒收)"

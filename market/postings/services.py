@@ -11,37 +11,25 @@ from market import clock
 from market.audit import record
 from market.errors import Conflict, FieldErrors, Forbidden, Invalid
 from market.models import (
-    BENEFITS,
     EMPLOYER_VERIFIED,
-    EMPLOYMENT_TYPES,
     JOB_CLOSED,
     JOB_OPEN,
     JOB_PAUSED,
     JOB_TAKEN_DOWN,
-    WAGE_UNITS,
     Employer,
     Job,
     SearchOutbox,
     User,
-    benefit_mask,
 )
 from market.postings.rules import screen
-from matching import regions, taxonomy
-from search.documents import resolve_occupation
+from vocab import regions, taxonomy
+from vocab.terms import BENEFITS, EMPLOYMENT_TYPES, WAGE_UNITS, benefit_mask, monthly
+from vocab.trades import resolve_occupation
 
-DAYS_PER_MONTH = 26
 MAX_OPEN_DAYS = 180
-WAGE_UNIT_NAMES = {"month": "元/月", "day": "元/天", "piece": "元/件"}
-EMPLOYMENT_TYPE_NAMES = {"full_time": "全职", "gig_daily": "日结零工", "seasonal": "季节工",
-                         "piece_rate": "计件", "dispatch": "劳务派遣"}
 EDITABLE = ("title", "occupation", "description", "adcode", "address", "lat", "lng", "wage_min", "wage_max",
             "wage_unit", "employment_type", "headcount", "benefits", "cert_required", "skill_level_required",
             "cooperation", "posted_at", "closes_at")
-
-
-def monthly(amount: int, unit: str) -> int:
-    """A wage as a month's pay: a day's wage × 26; piece rates are not comparable and count as given."""
-    return amount * DAYS_PER_MONTH if unit == "day" else amount
 
 
 def _int(errors: FieldErrors, data: dict, field: str, label: str, *, required: bool = True) -> int | None:
@@ -133,7 +121,7 @@ def clean(data: dict[str, Any], *, today: date, current: Job | None = None) -> d
         errors.add("wage_max", "最高工资不能低于最低工资")
     unit = data.get("wage_unit")
     if unit not in WAGE_UNITS:
-        errors.add("wage_unit", "请选择工资单位：按月、按天或计件")
+        errors.add("wage_unit", "请选择工资单位：按月、按天、按小时或计件")
     out.update(wage_min=wage_min, wage_max=wage_max, wage_unit=unit)
 
     employment_type = data.get("employment_type")

@@ -11,10 +11,8 @@ from market.complaints import services as complaints
 from market.employers.services import employer_of
 from market.errors import AppError, Forbidden, NotFound
 from market.models import (
-    BENEFITS,
     EMPLOYER,
     EMPLOYER_VERIFIED,
-    EMPLOYMENT_TYPES,
     JOB_TAKEN_DOWN,
     Application,
     Employer,
@@ -25,7 +23,8 @@ from market.models import (
 from market.postings import browse, services
 from market.web import api, api_user, commit, db, is_staff, json_body, ok, page_user, roles_required
 from market.workers.services import worker_for_employer
-from matching import taxonomy
+from vocab import taxonomy
+from vocab.terms import BENEFITS, EMPLOYMENT_TYPE_NAMES, EMPLOYMENT_TYPES
 
 bp = Blueprint("postings", __name__)
 
@@ -260,5 +259,5 @@ def job_applicants(job_id: int):
 
 def _choices() -> dict:
     return {"benefits": BENEFITS, "types": EMPLOYMENT_TYPES, "occupations": list(taxonomy.occupations().values()),
-            "certificates": taxonomy.certificates(), "type_names": services.EMPLOYMENT_TYPE_NAMES,
+            "certificates": taxonomy.certificates(), "type_names": EMPLOYMENT_TYPE_NAMES,
             "cooperations": taxonomy.cooperation_names()}

@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 
 from market.errors import FieldErrors
 from market.models import HIRED, Application, Job, Worker
-from matching import regions
+from vocab import regions
 
 SUPPRESSED_BELOW = 5
 MAX_SPAN = timedelta(days=3 * 366)

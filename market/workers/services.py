@@ -13,18 +13,10 @@ from market.audit import record
 from market.crypto import PersonalDataCipher, mask_id_number
 from market.errors import Conflict, FieldErrors, Invalid
 from market.identity import parse_id_number
-from market.models import (
-    MOBILITY,
-    PREFERRED_TYPES,
-    PRIORITY_GROUPS,
-    Notification,
-    User,
-    Worker,
-)
-from matching import regions, taxonomy
+from market.models import Notification, User, Worker
+from vocab import regions, taxonomy
+from vocab.terms import MOBILITIES, PREFERRED_TYPES, PRIORITY_GROUPS
 
-MOBILITY_NAMES = {"local": "只在本地（县/市内）", "province": "省内都可以", "cross": "可以跨省"}
-PREFERRED_TYPE_NAMES = {"full_time": "长期全职", "gig_daily": "日结零工", "any": "都可以"}
 ID_CONTEXT = b"worker.id_number"
 PRIORITY_CONTEXT = b"worker.priority_groups"
 
@@ -117,7 +109,7 @@ def update_profile(*, session: Session, worker: Worker, cipher: PersonalDataCiph
         errors.check(data["preferred_type"] in PREFERRED_TYPES, "preferred_type", "请选择想做的工作类型")
         worker.preferred_type = data["preferred_type"]
     if "mobility" in data:
-        errors.check(data["mobility"] in MOBILITY, "mobility", "请选择愿意去多远工作：本地、省内或跨省")
+        errors.check(data["mobility"] in MOBILITIES, "mobility", "请选择愿意去多远工作：本地、省内或跨省")
         worker.mobility = data["mobility"]
     if "labour_brand" in data:
         brand = data.get("labour_brand") or None

@@ -6,21 +6,11 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from sqlmodel import select
 
 from market.errors import AppError, Forbidden, NotFound
-from market.models import (
-    EMPLOYER,
-    MOBILITY,
-    PREFERRED_TYPES,
-    PRIORITY_GROUPS,
-    WORKER,
-    Application,
-    Employer,
-    Job,
-    User,
-    Worker,
-)
+from market.models import EMPLOYER, WORKER, Application, Employer, Job, User, Worker
 from market.web import api, api_user, commit, db, is_staff, json_body, ok, page_user, roles_required
 from market.workers import services
-from matching import taxonomy
+from vocab import taxonomy
+from vocab.terms import MOBILITIES, MOBILITY_NAMES, PREFERRED_TYPE_NAMES, PREFERRED_TYPES, PRIORITY_GROUPS
 
 bp = Blueprint("workers", __name__)
 
@@ -109,9 +99,9 @@ def _profile_form() -> dict:
 def profile_page():
     user = page_user()
     worker = _me(user)
-    choices = {"occupations": list(taxonomy.occupations().values()), "mobility": MOBILITY,
-               "mobility_names": services.MOBILITY_NAMES, "types": PREFERRED_TYPES,
-               "type_names": services.PREFERRED_TYPE_NAMES, "priority_groups": PRIORITY_GROUPS}
+    choices = {"occupations": list(taxonomy.occupations().values()), "mobility": MOBILITIES,
+               "mobility_names": MOBILITY_NAMES, "types": PREFERRED_TYPES,
+               "type_names": PREFERRED_TYPE_NAMES, "priority_groups": PRIORITY_GROUPS}
     if request.method == "POST":
         try:
             services.update_profile(session=db(), worker=worker, cipher=_cipher(), data=_profile_form())

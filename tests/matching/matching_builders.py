@@ -92,7 +92,7 @@ TRADE_NAMES = {"welder": "焊工", "factory_worker": "普工", "cook": "中式�
 def synthetic_market(seed: int = 7, n_workers: int = 150, n_postings: int = 500, start: date = date(2026, 2, 1),
                      end: date = AS_OF):
     """Workers apply mostly to nearby postings of their trade; a few wander. Deterministic for a seed."""
-    from matching import regions
+    from vocab import regions
 
     rng = random.Random(seed)
     postings = []

@@ -6,9 +6,9 @@ from datetime import date
 import pytest
 from matching_builders import AS_OF, BIJIE, DONGGUAN, GUIYANG, SHENZHEN, make_posting, make_worker
 
-from matching import regions
 from matching.dataset import worker_from_row
 from matching.ranker import Ranker
+from vocab import regions
 
 
 @pytest.fixture(params=["fallback", "model"])

@@ -5,10 +5,10 @@ import numpy as np
 import pytest
 from matching_builders import AS_OF, BIJIE, DONGGUAN, GUIYANG, NANNING, SHENZHEN, make_posting, make_worker
 
-from matching import regions
 from matching.features import FEATURES, PostingIndex, WorkerBlock, history_for, pair_features
 from matching.scoring import fallback_score
 from matching.types import Application, PastApplication, TrackRecord
+from vocab import regions
 
 
 def feats(worker, posting, *, history=(), track=None, day=AS_OF):

@@ -13,9 +13,9 @@ from matching_builders import (
     make_worker,
 )
 
-from matching import regions
 from matching.ranker import Ranker
 from matching.types import PastApplication, TrackRecord
+from vocab import regions
 
 
 @pytest.fixture(params=["fallback", "model"])

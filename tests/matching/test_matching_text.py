@@ -1,6 +1,6 @@
 import pytest
 
-from matching.text import age_on, outside_age_limit, parse_age_limit, parse_experience, resolve_occupation
+from matching.text import age_on, outside_age_limit, parse_age_limit
 
 
 @pytest.mark.parametrize(
@@ -32,19 +32,3 @@ def test_outside_age_limit_and_age_on():
     assert outside_age_limit((18, None), 17)
     assert not outside_age_limit(None, 70)
     assert not outside_age_limit((18, 45), None)
-
-
-def test_parse_experience_reads_the_trade():
-    assert parse_experience("岗位要求：3年以上焊工相关经验优先。") == (3, "welder")
-    assert parse_experience("2年以上家政服务员相关经验优先") == (2, "housekeeper")
-    assert parse_experience("无经验可培训") is None
-
-
-def test_resolve_occupation_prefers_the_title_over_a_wrong_label():
-    # employer labelled a rebar job as painting work: the title names the trade
-    assert resolve_occupation("高薪诚聘钢筋师傅50名", "某服装公司现招聘钢筋师傅", "painter") == "rebar"
-    # no trade in the title: the experience the text asks for
-    assert resolve_occupation("急招（长期）", "岗位要求：2年以上电工相关经验优先。", "cook") == "electrician"
-    # nothing to read: the label
-    assert resolve_occupation("急招", "待遇从优", "cook") == "cook"
-    assert resolve_occupation("急招", "待遇从优", None) is None

@@ -10,7 +10,7 @@ DAY = dt.date(2026, 5, 15)
 def posting(id, title, adcode, *, occupation=None, description="", wage=(5000, 7000), unit="month",
             type="full_time", benefits=(), cooperation=None, posted=DAY - dt.timedelta(days=10),
             closes=DAY + dt.timedelta(days=20), lat=None, lng=None, **extra):
-    from matching import regions
+    from vocab import regions
     region = regions.get(adcode)
     return {
         "id": id, "external_id": f"J{id:06d}", "title": title, "description": description,

@@ -3,7 +3,7 @@
 import datetime as dt
 from dataclasses import dataclass, field
 
-from search.documents import FIELDS, OPEN_ENDED_DAY, day_number, job_document, resolve_occupation
+from search.documents import FIELDS, OPEN_ENDED_DAY, day_number, job_document
 from search.settings import index_settings, synonyms
 
 
@@ -47,10 +47,6 @@ def test_the_title_corrects_a_missing_or_contradicting_trade():
     doc = job_document(base(occupation="painter", title="高薪诚聘钢筋师傅50名"))
     assert doc["occupation"] == "rebar" and doc["occupation_declared"] == "painter"
     assert doc["occupation_name"] == "钢筋工"
-    # a title naming no trade keeps the employer's choice; nothing anywhere falls back to the description
-    assert resolve_occupation("cook", "急招（长期）", "现招聘电焊工") == "cook"
-    assert resolve_occupation(None, "急招（长期）", "现招聘电焊工") == "welder"
-    assert resolve_occupation("no_such_code", "急招", "") is None
 
 
 def test_document_holds_posting_fields_only():

@@ -1,6 +1,6 @@
 """The occupation taxonomy, East–West cooperation pairings and labour brands: the project's own data.
 
-The JSON files under ``matching/data`` are maintained in the repository; search builds its synonyms from
+The JSON files under ``vocab/data`` are maintained in the repository; search builds its synonyms from
 the aliases, the site validates occupation codes against them, the ranker reads titles through them.
 """
 
@@ -40,7 +40,7 @@ class LabourBrand:
 
 
 def _load(name: str) -> list[dict]:
-    return json.loads(resources.files("matching").joinpath("data", name).read_text(encoding="utf-8"))
+    return json.loads(resources.files("vocab").joinpath("data", name).read_text(encoding="utf-8"))
 
 
 @cache

@@ -1,0 +1,54 @@
+"""The terms of a posting and a profile, declared once: codes, their Chinese names, and what a wage is
+per month."""
+
+from __future__ import annotations
+
+# A month of work: 26 days (the API's wage_min promises a day's wage × 26), a day of 8 hours.
+DAYS_PER_MONTH = 26
+HOURS_PER_DAY = 8
+
+MONTH, DAY, HOUR, PIECE = "month", "day", "hour", "piece"
+WAGE_UNITS = (MONTH, DAY, HOUR, PIECE)
+WAGE_UNIT_NAMES = {MONTH: "元/月", DAY: "元/天", HOUR: "元/小时", PIECE: "元/件"}
+
+FULL_TIME, GIG_DAILY, SEASONAL, PIECE_RATE, DISPATCH = "full_time", "gig_daily", "seasonal", "piece_rate", "dispatch"
+EMPLOYMENT_TYPES = (FULL_TIME, GIG_DAILY, SEASONAL, PIECE_RATE, DISPATCH)
+EMPLOYMENT_TYPE_NAMES = {FULL_TIME: "全职", GIG_DAILY: "日结零工", SEASONAL: "季节工", PIECE_RATE: "计件",
+                         DISPATCH: "劳务派遣"}
+
+# The order is part of the stored data: Job.benefit_mask keeps bit i for BENEFITS[i]. Append only.
+BENEFITS = ("包吃", "包住", "五险一金", "日结", "交通补贴", "全勤奖", "节日福利")
+
+ANY = "any"
+PREFERRED_TYPES = (FULL_TIME, GIG_DAILY, ANY)
+PREFERRED_TYPE_NAMES = {FULL_TIME: "长期全职", GIG_DAILY: "日结零工", ANY: "都可以"}
+
+LOCAL, PROVINCE, CROSS = "local", "province", "cross"
+MOBILITIES = (LOCAL, PROVINCE, CROSS)
+MOBILITY_NAMES = {LOCAL: "只在本地（县/市内）", PROVINCE: "省内都可以", CROSS: "可以跨省"}
+
+POVERTY_GROUP, OLDER_WORKER = "脱贫人口", "大龄"
+PRIORITY_GROUPS = (POVERTY_GROUP, OLDER_WORKER)
+
+
+def monthly(amount: float | int | str | None, unit: str | None) -> int | None:
+    """A wage as yuan a month, the one rule everywhere: a month's as it is, a day's × 26, an hour's × 8 × 26.
+
+    A piece rate (or an unknown unit, or no amount) has no monthly figure: None, so a wage filter never
+    compares a rate per piece with a month's pay.
+    """
+    if amount is None or amount == "":
+        return None
+    value = float(amount)
+    if unit == MONTH:
+        return round(value)
+    if unit == DAY:
+        return round(value * DAYS_PER_MONTH)
+    if unit == HOUR:
+        return round(value * HOURS_PER_DAY * DAYS_PER_MONTH)
+    return None
+
+
+def benefit_mask(benefits: list[str] | tuple[str, ...]) -> int:
+    """The benefits as bits of BENEFITS, so "has all of these" is one integer test on any database."""
+    return sum(1 << BENEFITS.index(b) for b in set(benefits) if b in BENEFITS)
