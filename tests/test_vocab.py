@@ -59,3 +59,18 @@ def test_the_ranker_classifies_a_posting_as_search_does():
         doc = job_document({"id": 1, "title": title, "description": description, "occupation": label,
                             "adcode": "441900", "wage_min": 1, "wage_max": 2, "wage_unit": "month"})
         assert _text_facts(title, description, label).occ == occ_index(doc["occupation"])
+
+
+def test_a_certificate_counts_under_the_name_people_use():
+    from vocab import certificates
+
+    held = certificates.resolve("焊工证（中级）")
+    assert held.certificate.name == "特种作业操作证（焊接与热切割作业）" and held.level == 4
+    assert certificates.canonical("叉车证") == "特种设备作业人员证（叉车司机）"
+    assert certificates.resolve("焊工职业技能等级证书（三级）").level == 3
+    assert certificates.satisfies("电工证", "特种作业操作证（电工作业）")
+    assert not certificates.satisfies("焊工证", "特种作业操作证（电工作业）")
+    assert certificates.resolve("狗证") is None and certificates.resolve("  ") is None
+    # every certificate the law requires for a trade is in the catalogue
+    from vocab import taxonomy
+    assert set(taxonomy.certificates()) <= set(certificates.names())

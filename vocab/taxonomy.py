@@ -11,8 +11,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-# 职业技能等级: a lower number is a higher level.
-SKILL_LEVELS = {5: "五级/初级工", 4: "四级/中级工", 3: "三级/高级工", 2: "二级/技师", 1: "一级/高级技师"}
+from vocab.certificates import SKILL_LEVELS  # noqa: F401  (职业技能等级, read with the taxonomy)
 
 
 @dataclass(frozen=True, slots=True)
