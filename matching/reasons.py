@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from vocab import taxonomy
+from vocab.certificates import SKILL_LEVELS
 from vocab.terms import EMPLOYMENT_TYPES, POVERTY_GROUP, PREFERRED_TYPES, monthly
 
 from .features import F, occupation_codes
@@ -64,7 +65,7 @@ def worker_reasons(
         out.append(f"持有{posting.cert_required}")
     held = int(x[F["skill_level_held"]])
     if posting.skill_level_required and held and x[F["skill_level_ok"]]:
-        out.append(f"技能等级{taxonomy.SKILL_LEVELS.get(held, held)}，符合岗位要求")
+        out.append(f"技能等级{SKILL_LEVELS.get(held, held)}，符合岗位要求")
     d, dh = float(x[F["dist_current_km"]]), float(x[F["dist_home_km"]])
     if not np.isnan(d):
         out.append(_km(d))
@@ -125,7 +126,7 @@ def employer_reasons(x: np.ndarray, posting: Posting, worker: WorkerProfile, pos
         out.append(f"持有{posting.cert_required}")
     held = int(x[F["skill_level_held"]])
     if held:
-        out.append(f"技能等级：{taxonomy.SKILL_LEVELS.get(held, held)}")
+        out.append(f"技能等级：{SKILL_LEVELS.get(held, held)}")
     d = float(x[F["dist_current_km"]])
     if not np.isnan(d):
         out.append(_km(d))
