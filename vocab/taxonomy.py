@@ -11,8 +11,6 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from vocab.certificates import SKILL_LEVELS  # noqa: F401  (职业技能等级, read with the taxonomy)
-
 
 @dataclass(frozen=True, slots=True)
 class Occupation:
