@@ -284,3 +284,28 @@ class LiveEvent(SQLModel, table=True):
     event: str = Field(max_length=20)
     data: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     created_at: datetime = Field(default_factory=now)
+
+
+# Job fairs (招聘会): 春风行动, 民营企业招聘周, 送岗位下乡, special fairs; on site, online, or both with live rooms.
+FAIR_KINDS = ("spring_breeze", "private_enterprise_week", "jobs_to_villages", "special")
+FAIR_KIND_NAMES = {"spring_breeze": "春风行动", "private_enterprise_week": "民营企业招聘周",
+                   "jobs_to_villages": "送岗位下乡", "special": "专场招聘会"}
+
+
+class Fair(SQLModel, table=True):
+    __tablename__ = "fairs"
+
+    id: int | None = Field(default=None, primary_key=True)
+    organiser_id: int = Field(foreign_key="users.id", index=True)
+    name: str = Field(max_length=100)
+    kind: str = Field(max_length=32, index=True)
+    starts_on: date = Field(index=True)
+    ends_on: date = Field(index=True)
+    online: bool = False
+    # On site: where (a county or city adcode and the street address).
+    adcode: str | None = Field(default=None, max_length=6, index=True)
+    address: str = Field(default="", max_length=200)
+    # Who the fair is for (脱贫人口, 大龄, 返乡, a cooperation pair…), shown and used to invite.
+    target_groups: list[str] = _json_column()
+    description: str = Field(default="", max_length=2000)
+    created_at: datetime = Field(default_factory=now)
