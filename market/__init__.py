@@ -96,8 +96,8 @@ def create_app(overrides: dict[str, Any] | None = None):  # noqa: ANN201
                       openapi_bp, recommend_bp, complaints_bp, stats_bp):
         app.register_blueprint(blueprint)
 
-    from market import live
-    live.init_app(app)  # before the API blueprint is registered: its API routes live on `api`
+    from market.live.views import init_app as init_live
+    init_live(app)  # before the API blueprint is registered: its API routes live on `api`
 
     extensions.csrf.exempt(api)  # the API authenticates by bearer token only, never by cookie
     app.register_blueprint(api)

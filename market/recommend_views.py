@@ -9,8 +9,8 @@ from market import clock
 from market.errors import Forbidden, Invalid, NotFound
 from market.models import EMPLOYER, WORKER, Employer, Worker
 from market.postings import browse
-from market.postings.views import own_job
-from market.web import api, api_user, db, is_staff, ok, page_user, roles_required
+from market.postings.access import is_staff, own_job
+from market.web import api, api_user, db, ok, page_user, roles_required
 from market.workers.services import worker_for_employer, worker_of
 
 bp = Blueprint("recommend", __name__)
@@ -54,7 +54,7 @@ def api_recommendations(worker_id: int):
 @api.get("/jobs/<int:job_id>/candidates")
 def api_candidates(job_id: int):
     user = api_user(EMPLOYER, "admin")
-    job, _ = own_job(job_id, user)
+    job, _ = own_job(db(), job_id, user)
     state = current_app.extensions["market"]
     found = state.ranker.candidates(db(), job, k=_k(), today=clock.today())
     return ok({"items": [{"worker": worker_for_employer(w), "score": round(s.score, 4), "reasons": s.reasons}
@@ -74,7 +74,7 @@ def recommendations_page():
 @roles_required(EMPLOYER)
 def candidates_page(job_id: int):
     user = page_user()
-    job, employer = own_job(job_id, user)
+    job, employer = own_job(db(), job_id, user)
     state = current_app.extensions["market"]
     found = state.ranker.candidates(db(), job, k=20, today=clock.today())
     return render_template("employer/candidates.html", job=browse.job_public(job, employer, today=clock.today()),

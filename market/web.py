@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, abort, current_app, g, jsonify, request
 from flask_login import current_user
-from sqlalchemy import event
 from sqlmodel import Session
 
 from market.db import write_intent
 from market.errors import Forbidden, Invalid, Unauthorized
-from market.models import STAFF_ROLES, User
+from market.models import User
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -34,26 +32,6 @@ def commit() -> None:
     gateway = current_app.extensions["market"].search
     if dirty and gateway is not None:
         gateway.kick()
-
-
-def after_commit(session: Session, callback: Callable[[], None]) -> None:
-    """Run ``callback`` once the session's transaction has committed (SMS, search pushes); never on rollback."""
-    session.info.setdefault("after_commit", []).append(callback)
-
-
-@event.listens_for(Session, "after_commit")
-def _run_after_commit(session: Session) -> None:
-    callbacks = session.info.pop("after_commit", [])
-    for callback in callbacks:
-        try:
-            callback()
-        except Exception:  # a notification that fails to send must not fail the request
-            current_app.logger.exception("after-commit task failed")
-
-
-@event.listens_for(Session, "after_rollback")
-def _drop_after_commit(session: Session) -> None:
-    session.info.pop("after_commit", None)
 
 
 def close_db(_exc: BaseException | None = None) -> None:
@@ -112,7 +90,3 @@ def roles_required(*roles: str):
         return inner
 
     return wrap
-
-
-def is_staff(user: User | None) -> bool:
-    return user is not None and user.role in STAFF_ROLES

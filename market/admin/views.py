@@ -8,7 +8,6 @@ from sqlmodel import select
 
 from market import clock
 from market.employers import services as employers
-from market.employers.views import employer_public
 from market.errors import AppError, NotFound
 from market.models import ADMIN, EMPLOYER_PENDING, EMPLOYER_REVIEW, AuditEntry, Employer, Job
 from market.postings import browse
@@ -57,7 +56,7 @@ def audit_trail(limit: int = 200) -> list[dict]:
 @api.get("/admin/employers")
 def api_pending_employers():
     api_user(ADMIN)
-    return ok({"items": [employer_public(e) for e in pending_employers()]})
+    return ok({"items": [employers.employer_public(e) for e in pending_employers()]})
 
 
 @api.post("/admin/employers/<int:employer_id>/decision")
@@ -67,7 +66,7 @@ def api_decide_employer(employer_id: int):
     employer = employers.decide(session=db(), employer=_employer(employer_id), staff=staff,
                                 approve=bool(data.get("approve")), note=str(data.get("note") or ""))
     commit()
-    return ok(employer_public(employer))
+    return ok(employers.employer_public(employer))
 
 
 @api.get("/admin/jobs/flagged")
@@ -112,7 +111,7 @@ def api_audit():
 @bp.get("/")
 @roles_required(ADMIN)
 def dashboard():
-    return render_template("admin/dashboard.html", employers=[employer_public(e) for e in pending_employers()],
+    return render_template("admin/dashboard.html", employers=[employers.employer_public(e) for e in pending_employers()],
                            jobs=flagged_jobs(), audit=audit_trail(50))
 
 

@@ -27,13 +27,13 @@ from market.models import (
     Employer,
     IdempotencyRecord,
     Job,
-    Notification,
     User,
     Worker,
 )
+from market.notify import notify
+from market.outbox import touch
 from market.postings import services as postings
 from market.sms import SmsSender
-from market.web import after_commit
 
 STATUS_NAMES = {APPLIED: "已投递", VIEWED: "单位已查看", INTERVIEW: "邀请面试", HIRED: "已录用",
                 NOT_HIRED: "未录用", WITHDRAWN: "已撤回"}
@@ -168,7 +168,7 @@ def decide(*, session: Session, app: Application, job: Job, actor: User, worker_
         if job.hired_count >= job.headcount:
             postings.close(session, job, today=clock.today())
         else:
-            postings.touch(session, job)
+            touch(session, job)
     _move(session, app, to_status, actor=actor)
     record(session, actor=actor, action=f"application.{to_status}", target=("application", app.id))
     if worker_user is not None:
@@ -188,13 +188,6 @@ def status_message(app: Application, job: Job) -> str:
     if app.status == NOT_HIRED:
         return f"您投递的{title}这次没有被录用，看看其他岗位吧。"
     return f"您投递的{title}状态更新为：{STATUS_NAMES.get(app.status, app.status)}。"
-
-
-def notify(session: Session, *, user: User, app: Application | None, body: str, sms: SmsSender | None) -> None:
-    session.add(Notification(user_id=user.id, application_id=app.id if app else None, body=body))
-    if sms is not None and user.phone and user.active:
-        phone = user.phone
-        after_commit(session, lambda: sms.send(phone, f"【零工市场】{body}"))
 
 
 def application_public(app: Application, job: Job | None = None) -> dict:

@@ -10,7 +10,7 @@ from market.applications import services
 from market.db import write_intent
 from market.errors import NotFound
 from market.models import EMPLOYER, WORKER, Application, Job, Notification, User, Worker
-from market.postings.views import load_job, own_job
+from market.postings.access import load_job, own_job
 from market.web import api, api_user, commit, db, json_body, ok, page_user, roles_required
 from market.workers.services import require_worker, worker_of
 
@@ -27,7 +27,7 @@ def _apply(user: User, job_id: int, key: str | None, body: dict):  # noqa: ANN20
     fingerprint = services.request_fingerprint({"job_id": job_id, **body})
 
     def attempt():  # noqa: ANN202
-        job, employer = load_job(job_id)
+        job, employer = load_job(db(), job_id)
         result = services.apply(session=db(), worker=_worker(user), user=user, job=job, employer=employer,
                                 idempotency_key=key, fingerprint=fingerprint)
         commit()
@@ -55,7 +55,7 @@ def _decide(user: User, app_id: int, data: dict) -> Application:
     app = db().get(Application, app_id)
     if app is None:
         raise NotFound("没有这条申请")
-    job, _ = own_job(app.job_id, user)
+    job, _ = own_job(db(), app.job_id, user)
     worker = db().get(Worker, app.worker_id)
     return services.decide(session=db(), app=app, job=job, actor=user,
                            worker_user=db().get(User, worker.user_id), to_status=data.get("status", ""),
@@ -93,7 +93,7 @@ def api_application(app_id: int):
     if user.role == WORKER:
         app = _own_application(app_id, user)
     else:
-        own_job(app.job_id, user)
+        own_job(db(), app.job_id, user)
     return ok(services.application_public(app))
 
 

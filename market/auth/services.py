@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 
 from market import clock
 from market.audit import record
+from market.db import after_commit
 from market.errors import AppError, Conflict, Invalid, Unauthorized
 from market.identity import normalise_phone
 from market.models import EMPLOYER, ROLES, WORKER, OneTimeCode, User, Worker
@@ -51,8 +52,6 @@ def request_code(*, session: Session, phone: str, purpose: str, sms: SmsSender) 
     code = f"{secrets.randbelow(10**6):06d}"
     session.add(OneTimeCode(phone=phone, purpose=purpose, code_hash=_code_hash(phone, code),
                             expires_at=clock.now() + CODE_TTL))
-    from market.web import after_commit
-
     after_commit(session, lambda: sms.send(phone, f"【零工市场】验证码 {code}，10 分钟内有效。请勿告诉他人。"))
 
 

@@ -11,7 +11,6 @@ from sqlalchemy import func, update
 from sqlmodel import Session, select
 
 from market import clock
-from market.applications.services import notify
 from market.audit import record
 from market.errors import Conflict, FieldErrors, Invalid
 from market.models import (
@@ -27,6 +26,7 @@ from market.models import (
     WageComplaint,
     Worker,
 )
+from market.notify import notify
 from market.sms import SmsSender
 
 STATUS_NAMES = {COMPLAINT_FILED: "已提交，等待受理", COMPLAINT_IN_PROGRESS: "处理中",

@@ -18,7 +18,7 @@ from market.models import (
     Job,
     User,
 )
-from market.postings.services import enqueue_index
+from market.outbox import enqueue_index
 from vocab import regions
 
 STATUS_NAMES = {EMPLOYER_PENDING: "待审核", EMPLOYER_REVIEW: "待人工核实（信用代码校验未通过）",
@@ -77,3 +77,10 @@ def decide(*, session: Session, employer: Employer, staff: User, approve: bool, 
     record(session, actor=staff, action="employer.verify" if approve else "employer.reject",
            target=("employer", employer.id), note=note.strip()[:200] or None)
     return employer
+
+
+def employer_public(employer: Employer) -> dict:
+    """What the organisation's own account and staff see of it."""
+    return {"id": employer.id, "name": employer.name, "uscc": employer.uscc, "adcode": employer.adcode,
+            "status": employer.status, "status_name": STATUS_NAMES.get(employer.status, employer.status),
+            "review_note": employer.review_note}

@@ -12,18 +12,12 @@ from market.web import api, api_user, commit, db, json_body, ok, page_user, role
 bp = Blueprint("employers", __name__)
 
 
-def employer_public(employer) -> dict:  # noqa: ANN001
-    return {"id": employer.id, "name": employer.name, "uscc": employer.uscc, "adcode": employer.adcode,
-            "status": employer.status, "status_name": services.STATUS_NAMES.get(employer.status, employer.status),
-            "review_note": employer.review_note}
-
-
 @api.post("/employers")
 def api_register_employer():
     user = api_user(EMPLOYER)
     employer = services.register_employer(session=db(), user=user, data=json_body())
     commit()
-    return ok(employer_public(employer), 201)
+    return ok(services.employer_public(employer), 201)
 
 
 @api.get("/employers/me")
@@ -32,7 +26,7 @@ def api_my_employer():
     employer = services.employer_of(db(), user)
     if employer is None:
         raise NotFound("还没有登记单位")
-    return ok(employer_public(employer))
+    return ok(services.employer_public(employer))
 
 
 @bp.route("/employer/register", methods=["GET", "POST"])
@@ -41,7 +35,7 @@ def register_page():
     user = page_user()
     existing = services.employer_of(db(), user)
     if existing is not None:
-        return render_template("employer/status.html", employer=employer_public(existing))
+        return render_template("employer/status.html", employer=services.employer_public(existing))
     if request.method == "POST":
         try:
             services.register_employer(session=db(), user=user, data=request.form)

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, Response, current_app, flash, redirect, render_template, request, url_for
 
 from market import clock
+from market.db import after_commit
 from market.errors import AppError
 from market.live import services
 from market.live.hub import LiveHub
 from market.models import ADMIN, LIVE_ENDED, ORGANISER, LiveEvent, LiveSession, User
-from market.web import after_commit, api, api_user, commit, db, json_body, ok, page_user, roles_required
+from market.web import api, api_user, commit, db, json_body, ok, page_user, roles_required
 
 bp = Blueprint("live", __name__)
 
@@ -149,3 +150,11 @@ def organiser_end(session_id: int):
     _end(user, session_id)
     flash("直播已结束")
     return redirect(url_for("live.organiser_page"))
+
+
+def init_app(app: Flask) -> None:
+    """One hub per app: it holds this process's open streams and, with Redis, starts its listener when the
+    first viewer arrives (in the serving process, never at import)."""
+    state = app.extensions["market"]
+    app.extensions["live"] = LiveHub(state.engine, state.settings.REDIS_URL)
+    app.register_blueprint(bp)

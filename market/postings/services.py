@@ -18,9 +18,9 @@ from market.models import (
     JOB_TAKEN_DOWN,
     Employer,
     Job,
-    SearchOutbox,
     User,
 )
+from market.outbox import enqueue_index, touch
 from market.postings.rules import screen
 from vocab import regions, taxonomy
 from vocab.terms import BENEFITS, EMPLOYMENT_TYPES, WAGE_UNITS, benefit_mask, monthly
@@ -194,12 +194,6 @@ def _apply(job: Job, fields: dict[str, Any]) -> None:
         job.review_status, job.review_reason = "ok", None
 
 
-def enqueue_index(session: Session, job_id: int, op: str = "upsert") -> None:
-    """The search index follows the database: the outbox row commits with the change it describes."""
-    session.add(SearchOutbox(job_id=job_id, op=op))
-    session.info["search_dirty"] = True  # the view wakes the relay once this commits
-
-
 def create_job(*, session: Session, employer: Employer, actor: User, data: dict[str, Any]) -> Job:
     if employer.status != EMPLOYER_VERIFIED:
         raise Forbidden("单位通过人社部门审核后才能发布岗位")
@@ -223,13 +217,6 @@ def update_job(*, session: Session, job: Job, actor: User, data: dict[str, Any])
     touch(session, job)
     record(session, actor=actor, action="job.update", target=("job", job.id), flagged=job.review_reason)
     return job
-
-
-def touch(session: Session, job: Job) -> None:
-    job.version += 1
-    job.updated_at = clock.now()
-    session.add(job)
-    enqueue_index(session, job.id)
 
 
 def close(session: Session, job: Job, *, today: date) -> None:

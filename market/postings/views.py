@@ -12,8 +12,6 @@ from market.employers.services import employer_of
 from market.errors import AppError, Forbidden, NotFound
 from market.models import (
     EMPLOYER,
-    EMPLOYER_VERIFIED,
-    JOB_TAKEN_DOWN,
     Application,
     Employer,
     Job,
@@ -21,7 +19,8 @@ from market.models import (
     Worker,
 )
 from market.postings import browse, services
-from market.web import api, api_user, commit, db, is_staff, json_body, ok, page_user, roles_required
+from market.postings.access import load_job, own_job, visible_to
+from market.web import api, api_user, commit, db, json_body, ok, page_user, roles_required
 from market.workers.services import worker_for_employer
 from vocab import taxonomy
 from vocab.terms import BENEFITS, EMPLOYMENT_TYPE_NAMES, EMPLOYMENT_TYPES
@@ -49,27 +48,6 @@ def with_complaint_counts(hits: list[dict]) -> list[dict]:
     for hit in hits:
         hit["employer"]["open_wage_complaints"] = counts.get(hit["employer"]["id"], 0)
     return hits
-
-
-def load_job(job_id: int) -> tuple[Job, Employer]:
-    job = db().get(Job, job_id)
-    if job is None:
-        raise NotFound("没有这个岗位")
-    return job, db().get(Employer, job.employer_id)
-
-
-def visible_to(job: Job, employer: Employer, user: User | None) -> bool:
-    """Anyone may read a published posting; unpublished ones only their employer and staff."""
-    if employer.status == EMPLOYER_VERIFIED and job.status != JOB_TAKEN_DOWN:
-        return True
-    return user is not None and (is_staff(user) or employer.owner_id == user.id)
-
-
-def own_job(job_id: int, user: User) -> tuple[Job, Employer]:
-    job, employer = load_job(job_id)
-    if not (is_staff(user) or (user.role == EMPLOYER and employer.owner_id == user.id)):
-        raise Forbidden("这不是您单位的岗位")
-    return job, employer
 
 
 def _my_employer(user: User) -> Employer:
@@ -102,7 +80,7 @@ def api_jobs():
 def api_job(job_id: int):
     from flask import g
 
-    job, employer = load_job(job_id)
+    job, employer = load_job(db(), job_id)
     if not visible_to(job, employer, g.get("api_user")):
         raise NotFound("没有这个岗位")
     return ok(browse.job_public(job, employer, today=clock.today(),
@@ -120,7 +98,7 @@ def api_create_job():
 @api.patch("/jobs/<int:job_id>")
 def api_update_job(job_id: int):
     user = api_user(EMPLOYER)
-    job, employer = own_job(job_id, user)
+    job, employer = own_job(db(), job_id, user)
     services.update_job(session=db(), job=job, actor=user, data=json_body())
     commit()
     return ok(browse.job_public(job, employer, today=clock.today()))
@@ -129,7 +107,7 @@ def api_update_job(job_id: int):
 @api.post("/jobs/<int:job_id>/status")
 def api_job_status(job_id: int):
     user = api_user(EMPLOYER)
-    job, employer = own_job(job_id, user)
+    job, employer = own_job(db(), job_id, user)
     services.change_status(session=db(), job=job, actor=user, action=json_body().get("action", ""))
     commit()
     return ok(browse.job_public(job, employer, today=clock.today()))
@@ -147,7 +125,7 @@ def api_my_jobs():
 @api.get("/jobs/<int:job_id>/applications")
 def api_job_applications(job_id: int):
     user = api_user(EMPLOYER, "admin")
-    job, _ = own_job(job_id, user)
+    job, _ = own_job(db(), job_id, user)
     return ok({"items": applicants(job)})
 
 
@@ -169,7 +147,7 @@ def home():
 def job_page(job_id: int):
     from flask_login import current_user
 
-    job, employer = load_job(job_id)
+    job, employer = load_job(db(), job_id)
     user = current_user.user if current_user.is_authenticated else None
     if not visible_to(job, employer, user):
         raise NotFound("没有这个岗位")
@@ -223,7 +201,7 @@ def new_job():
 @roles_required(EMPLOYER)
 def edit_job(job_id: int):
     user = page_user()
-    job, _ = own_job(job_id, user)
+    job, _ = own_job(db(), job_id, user)
     if request.method == "POST":
         try:
             services.update_job(session=db(), job=job, actor=user, data=_form_data())
@@ -241,7 +219,7 @@ def edit_job(job_id: int):
 @roles_required(EMPLOYER)
 def job_status(job_id: int):
     user = page_user()
-    job, _ = own_job(job_id, user)
+    job, _ = own_job(db(), job_id, user)
     services.change_status(session=db(), job=job, actor=user, action=request.form.get("action", ""))
     commit()
     flash("已更新")
@@ -252,7 +230,7 @@ def job_status(job_id: int):
 @roles_required(EMPLOYER)
 def job_applicants(job_id: int):
     user = page_user()
-    job, employer = own_job(job_id, user)
+    job, employer = own_job(db(), job_id, user)
     return render_template("employer/applicants.html", job=browse.job_public(job, employer, today=clock.today()),
                            items=applicants(job))
 

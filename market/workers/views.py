@@ -7,7 +7,8 @@ from sqlmodel import select
 
 from market.errors import AppError, Forbidden, NotFound
 from market.models import EMPLOYER, WORKER, Application, Employer, Job, User, Worker
-from market.web import api, api_user, commit, db, is_staff, json_body, ok, page_user, roles_required
+from market.postings.access import is_staff
+from market.web import api, api_user, commit, db, json_body, ok, page_user, roles_required
 from market.workers import services
 from vocab import taxonomy
 from vocab.terms import MOBILITIES, MOBILITY_NAMES, PREFERRED_TYPE_NAMES, PREFERRED_TYPES, PRIORITY_GROUPS

@@ -1,0 +1,34 @@
+"""Who may see and change a posting: the checks every feature's views share."""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from market.errors import Forbidden, NotFound
+from market.models import EMPLOYER, EMPLOYER_VERIFIED, JOB_TAKEN_DOWN, STAFF_ROLES, Employer, Job, User
+
+
+def is_staff(user: User | None) -> bool:
+    return user is not None and user.role in STAFF_ROLES
+
+
+def load_job(session: Session, job_id: int) -> tuple[Job, Employer]:
+    job = session.get(Job, job_id)
+    if job is None:
+        raise NotFound("没有这个岗位")
+    return job, session.get(Employer, job.employer_id)
+
+
+def visible_to(job: Job, employer: Employer, user: User | None) -> bool:
+    """Anyone may read a published posting; unpublished ones only their employer and staff."""
+    if employer.status == EMPLOYER_VERIFIED and job.status != JOB_TAKEN_DOWN:
+        return True
+    return user is not None and (is_staff(user) or employer.owner_id == user.id)
+
+
+def own_job(session: Session, job_id: int, user: User) -> tuple[Job, Employer]:
+    """The posting, if ``user`` is its employer or staff."""
+    job, employer = load_job(session, job_id)
+    if not (is_staff(user) or (user.role == EMPLOYER and employer.owner_id == user.id)):
+        raise Forbidden("这不是您单位的岗位")
+    return job, employer
