@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session
+from sqlalchemy import update
+from sqlmodel import Session, select
 
+from market import clock
 from market.db import after_commit
 from market.models import Application, Notification, User
 from market.sms import SmsSender
@@ -15,3 +17,21 @@ def notify(session: Session, *, user: User, app: Application | None, body: str, 
     if sms is not None and user.phone and user.active:
         phone = user.phone
         after_commit(session, lambda: sms.send(phone, f"【零工市场】{body}"))
+
+
+def inbox(session: Session, user: User, *, limit: int = 100) -> list[Notification]:
+    """The newest messages first."""
+    return list(session.exec(select(Notification).where(Notification.user_id == user.id)
+                             .order_by(Notification.id.desc()).limit(limit)))
+
+
+def mark_read(session: Session, user: User) -> int:
+    """Everything in the inbox counts as read from now on; how many were unread."""
+    result = session.exec(update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
+                          .values(read_at=clock.now()))
+    return result.rowcount or 0
+
+
+def notification_public(n: Notification) -> dict:
+    return {"id": n.id, "body": n.body, "application_id": n.application_id,
+            "created_at": n.created_at.isoformat(timespec="seconds"), "read": n.read_at is not None}

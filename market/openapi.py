@@ -40,6 +40,7 @@ _ROUTES = [
     ("delete", "/me", "删除账号和个人信息", "any", False),
     ("get", "/me/applications", "我的投递", "worker", False),
     ("get", "/me/notifications", "我的消息", "any", False),
+    ("post", "/me/notifications/read", "把我的消息全部标为已读", "any", False),
     ("get", "/applications/{id}", "一条申请（本人或岗位所属单位）", "any", False),
     ("post", "/applications/{id}/withdraw", "撤回申请", "worker", False),
     ("post", "/applications/{id}/status", "单位处理申请（viewed | interview | hired | not_hired）", "employer", True),

@@ -90,3 +90,16 @@ def test_cannot_apply_to_paused_posting(make_employer, make_job, make_worker):
     employer.post(f"/api/v1/jobs/{job['id']}/status", {"action": "pause"})
     r = make_worker().post(f"/api/v1/jobs/{job['id']}/applications")
     assert r.status_code == 409 and "停止招聘" in r.get_json()["error"]["message"]
+
+
+def test_reading_the_inbox_changes_nothing_until_the_worker_marks_it_read(make_employer, make_job, make_worker):
+    employer = make_employer()
+    worker = make_worker()
+    app = worker.post(f"/api/v1/jobs/{make_job(employer)['id']}/applications").get_json()
+    employer.post(f"/api/v1/applications/{app['id']}/status", {"status": "viewed"})
+    for _ in range(2):  # a GET (a prefetch, a reload) never marks anything read
+        items = worker.get("/api/v1/me/notifications").get_json()["items"]
+        assert [n["read"] for n in items] == [False]
+    assert worker.post("/api/v1/me/notifications/read").get_json() == {"marked": 1}
+    assert [n["read"] for n in worker.get("/api/v1/me/notifications").get_json()["items"]] == [True]
+    assert worker.post("/api/v1/me/notifications/read").get_json() == {"marked": 0}

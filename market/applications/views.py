@@ -6,10 +6,11 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import select
 
+from market import notify
 from market.applications import services
 from market.db import write_intent
 from market.errors import NotFound
-from market.models import EMPLOYER, WORKER, Application, Job, Notification, User, Worker
+from market.models import EMPLOYER, WORKER, Application, Job, User, Worker
 from market.postings.access import load_job, own_job
 from market.web import api, api_user, commit, db, json_body, ok, page_user, roles_required
 from market.workers.services import require_worker, worker_of
@@ -116,10 +117,15 @@ def api_decide(app_id: int):
 @api.get("/me/notifications")
 def api_notifications():
     user = api_user()
-    rows = db().exec(select(Notification).where(Notification.user_id == user.id).order_by(Notification.id.desc()).limit(100))
-    return ok({"items": [{"id": n.id, "body": n.body, "application_id": n.application_id,
-                          "created_at": n.created_at.isoformat(timespec="seconds"), "read": n.read_at is not None}
-                         for n in rows]})
+    return ok({"items": [notify.notification_public(n) for n in notify.inbox(db(), user)]})
+
+
+@api.post("/me/notifications/read")
+def api_notifications_read():
+    user = api_user()
+    marked = notify.mark_read(db(), user)
+    commit()
+    return ok({"marked": marked})
 
 
 # ---- Pages ----
@@ -164,14 +170,12 @@ def decide_page(app_id: int):
 @bp.get("/me/inbox")
 @roles_required()
 def inbox_page():
-    from market import clock
+    return render_template("inbox.html", items=notify.inbox(db(), page_user()))
 
-    user = page_user()
-    rows = list(db().exec(select(Notification).where(Notification.user_id == user.id)
-                          .order_by(Notification.id.desc()).limit(100)))
-    for n in rows:
-        if n.read_at is None:
-            n.read_at = clock.now()
-            db().add(n)
+
+@bp.post("/me/inbox/read")
+@roles_required()
+def inbox_read_page():
+    notify.mark_read(db(), page_user())
     commit()
-    return render_template("inbox.html", items=rows)
+    return redirect(url_for("applications.inbox_page"))
