@@ -63,13 +63,13 @@ def register_cli(app: Flask) -> None:
     @search.command("reindex")
     def search_reindex() -> None:
         """Rebuild the index from the database into a new index and swap it in (search stays up)."""
-        from sqlalchemy import func, update
+        from sqlalchemy import func
         from sqlmodel import Session, select
         from tqdm import tqdm
 
         from market import clock
-        from market.models import Job, SearchOutbox
-        from market.search_index import documents_from_database
+        from market.models import Job
+        from market.search_index import documents_from_database, settle_after_reindex
         from search.indexing import reindex
 
         gateway = _require_search()
@@ -79,16 +79,7 @@ def register_cli(app: Flask) -> None:
         started = clock.now()
         with tqdm(total=total, desc="indexing", unit=" postings") as bar:
             result = reindex(gateway.admin, documents_from_database(engine), progress=bar.update)
-        # Changes the relay sent to the old index while this ran: send them again to the new one. Changes
-        # queued well before the rebuild began are in it already: nothing left to send for them.
-        from market.search_index import CLAIM_LEASE
-
-        with engine.begin() as conn:
-            replayed = conn.execute(update(SearchOutbox).where(SearchOutbox.created_at >= started - CLAIM_LEASE)
-                                    .values(status="pending", next_attempt_at=clock.now())).rowcount
-            conn.execute(update(SearchOutbox).where(SearchOutbox.created_at < started - CLAIM_LEASE,
-                                                    SearchOutbox.status != "done")
-                         .values(status="done", done_at=clock.now(), last_error="covered by reindex"))
+        replayed = settle_after_reindex(engine, started=started)
         click.echo(f"Indexed {result.documents} postings into {result.built_as} and swapped it in as "
                    f"{result.index_uid} in {result.seconds:.1f} s; {replayed} recent changes queued again.")
 
@@ -96,8 +87,7 @@ def register_cli(app: Flask) -> None:
     @click.option("--repair/--report-only", default=True, help="Queue fixes for what is missing or stale.")
     def search_reconcile(repair: bool) -> None:
         """Compare the index with the database: missing, stale and extra documents."""
-        from market.models import SearchOutbox
-        from market.search_index import expected_versions
+        from market.search_index import expected_versions, queue_fixes
         from search.indexing import reconcile
 
         gateway = _require_search()
@@ -105,15 +95,8 @@ def register_cli(app: Flask) -> None:
         report = reconcile(gateway.admin, expected_versions(engine))
         click.echo(f"missing {len(report.missing)}, stale {len(report.stale)}, extra {len(report.extra)}")
         if repair and not report.clean:
-            from sqlalchemy import insert
-
-            from market import clock
-
-            rows = [{"job_id": i, "op": "upsert", "status": "pending", "attempts": 0, "next_attempt_at": clock.now(),
-                     "created_at": clock.now()} for i in [*report.missing, *report.stale, *report.extra]]
-            with engine.begin() as conn:
-                conn.execute(insert(SearchOutbox), rows)
-            click.echo(f"Queued {len(rows)} fixes; the relay applies them (extra documents are deleted).")
+            queued = queue_fixes(engine, [*report.missing, *report.stale, *report.extra])
+            click.echo(f"Queued {queued} fixes; the relay applies them (extra documents are deleted).")
 
     @search.command("relay")
     def search_relay() -> None:

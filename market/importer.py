@@ -28,6 +28,11 @@ from market.models import (
     EMPLOYER_VERIFIED,
     HIRED,
     NOT_HIRED,
+    OUTBOX_PENDING,
+    OUTBOX_UPSERT,
+    REVIEW_FLAGGED,
+    REVIEW_OK,
+    WORKER,
     Application,
     AuditEntry,
     Employer,
@@ -178,7 +183,7 @@ def _jobs(conn, path: Path, report: Report, bar) -> None:  # noqa: ANN001
                       "province_adcode": regions.province_adcode_of(fields["adcode"]),
                       "city_adcode": region.city_adcode, "benefit_mask": benefit_mask(fields["benefits"]),
                       "wage_monthly_max": monthly(fields["wage_max"], fields["wage_unit"]), "hired_count": 0,
-                      "review_status": "flagged" if flag else "ok", "review_reason": flag,
+                      "review_status": REVIEW_FLAGGED if flag else REVIEW_OK, "review_reason": flag,
                       "status": "open", "created_at": now, "updated_at": now, "version": 1})
         known[key] = -1
         new_keys.append(key)
@@ -188,7 +193,7 @@ def _jobs(conn, path: Path, report: Report, bar) -> None:  # noqa: ANN001
     _flush(conn, Job.__table__, batch)
     # The search index learns of every new posting through the outbox, like any other change.
     ids = _ids(conn, Job)
-    outbox = [{"job_id": ids[k], "op": "upsert", "status": "pending", "attempts": 0,
+    outbox = [{"job_id": ids[k], "op": OUTBOX_UPSERT, "status": OUTBOX_PENDING, "attempts": 0,
                "next_attempt_at": clock.now(), "created_at": clock.now()} for k in new_keys]
     for start in range(0, len(outbox), BATCH * 5):
         conn.execute(insert(SearchOutbox), outbox[start:start + BATCH * 5])
@@ -239,7 +244,7 @@ def _workers(conn, path: Path, report: Report, bar, cipher: PersonalDataCipher) 
         phones.add(phone)
         hashes.add(digest)
         name = str(row.get("name") or "")[:60]
-        users.append({"phone": phone, "role": "worker", "name": name, "claimed": False, "active": True,
+        users.append({"phone": phone, "role": WORKER, "name": name, "claimed": False, "active": True,
                       "password_hash": None, "auth_stamp": secrets.token_hex(8), "created_at": clock.now()})
         workers.append({
             "_phone": phone, "external_id": key, "name": name,

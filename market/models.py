@@ -24,6 +24,8 @@ EMPLOYER_PENDING, EMPLOYER_REVIEW, EMPLOYER_VERIFIED, EMPLOYER_REJECTED = (
 
 # Posting lifecycle
 JOB_OPEN, JOB_PAUSED, JOB_CLOSED, JOB_TAKEN_DOWN = "open", "paused", "closed", "taken_down"
+# Staff review of a posting: a flagged one stays live and waits for a look; cleared after it.
+REVIEW_OK, REVIEW_FLAGGED, REVIEW_CLEARED = "ok", "flagged", "cleared"
 
 # Application lifecycle
 APPLIED, VIEWED, INTERVIEW, HIRED, NOT_HIRED, WITHDRAWN = (
@@ -130,8 +132,7 @@ class Job(SQLModel, table=True):
     cooperation: str | None = Field(default=None, max_length=20)
     age_min: int | None = None
     age_max: int | None = None
-    # Staff review: "flagged" postings stay live and wait for a look; "cleared" after it.
-    review_status: str = Field(default="ok", max_length=16, index=True)
+    review_status: str = Field(default=REVIEW_OK, max_length=16, index=True)
     review_reason: str | None = Field(default=None, max_length=200)
     status: str = Field(default=JOB_OPEN, max_length=16, index=True)
     posted_at: date = Field(index=True)
@@ -217,6 +218,10 @@ class AuditEntry(SQLModel, table=True):
     at: datetime = Field(default_factory=now, index=True)
 
 
+OUTBOX_UPSERT, OUTBOX_DELETE = "upsert", "delete"
+OUTBOX_PENDING, OUTBOX_SENDING, OUTBOX_FAILED, OUTBOX_DONE = "pending", "sending", "failed", "done"
+
+
 class SearchOutbox(SQLModel, table=True):
     """Postings whose search document must change, written in the same transaction as the change."""
 
@@ -224,8 +229,8 @@ class SearchOutbox(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     job_id: int = Field(index=True)
-    op: str = Field(default="upsert", max_length=8)
-    status: str = Field(default="pending", max_length=12, index=True)
+    op: str = Field(default=OUTBOX_UPSERT, max_length=8)
+    status: str = Field(default=OUTBOX_PENDING, max_length=12, index=True)
     attempts: int = 0
     next_attempt_at: datetime = Field(default_factory=now, index=True)
     task_uid: int | None = None

@@ -8,10 +8,10 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from market import clock
-from market.models import Job, SearchOutbox
+from market.models import OUTBOX_UPSERT, Job, SearchOutbox
 
 
-def enqueue_index(session: Session, job_id: int, op: str = "upsert") -> None:
+def enqueue_index(session: Session, job_id: int, op: str = OUTBOX_UPSERT) -> None:
     """The search index follows the database: the outbox row commits with the change it describes."""
     session.add(SearchOutbox(job_id=job_id, op=op))
     session.info["search_dirty"] = True  # the view wakes the relay once this commits

@@ -12,9 +12,10 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
+from sqlalchemy import insert, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
@@ -22,7 +23,16 @@ from market import clock
 from market.config import Settings
 from market.db import write_intent
 from market.errors import Invalid
-from market.models import EMPLOYER_VERIFIED, JOB_TAKEN_DOWN, Employer, Job, SearchOutbox
+from market.models import (
+    EMPLOYER_VERIFIED,
+    JOB_TAKEN_DOWN,
+    OUTBOX_DONE,
+    OUTBOX_PENDING,
+    OUTBOX_UPSERT,
+    Employer,
+    Job,
+    SearchOutbox,
+)
 from market.postings.browse import JobFilters, Page, wage_text
 from search import indexing
 from search.client import SearchEngine, SearchError, ensure_search_key
@@ -298,3 +308,27 @@ def documents_from_database(engine: Engine, *, chunk: int = 5000):  # noqa: ANN2
 def expected_versions(engine: Engine) -> dict[int, Any]:
     with Session(engine) as session:
         return dict(session.exec(select(Job.id, Job.version).where(Job.status != JOB_TAKEN_DOWN)).all())
+
+
+def settle_after_reindex(engine: Engine, *, started: datetime) -> int:
+    """After a rebuild that began at ``started``: changes the relay sent to the old index while it ran go
+    again to the new one; changes queued well before it began are in it already. Returns how many go again."""
+    with engine.begin() as conn:
+        replayed = conn.execute(update(SearchOutbox).where(SearchOutbox.created_at >= started - CLAIM_LEASE)
+                                .values(status=OUTBOX_PENDING, next_attempt_at=clock.now())).rowcount
+        conn.execute(update(SearchOutbox).where(SearchOutbox.created_at < started - CLAIM_LEASE,
+                                                SearchOutbox.status != OUTBOX_DONE)
+                     .values(status=OUTBOX_DONE, done_at=clock.now(), last_error="covered by reindex"))
+    return replayed
+
+
+def queue_fixes(engine: Engine, job_ids: list[int]) -> int:
+    """Queue a fresh push for each posting (the relay upserts what exists and deletes what does not)."""
+    if not job_ids:
+        return 0
+    now = clock.now()
+    rows = [{"job_id": i, "op": OUTBOX_UPSERT, "status": OUTBOX_PENDING, "attempts": 0, "next_attempt_at": now,
+             "created_at": now} for i in job_ids]
+    with engine.begin() as conn:
+        conn.execute(insert(SearchOutbox), rows)
+    return len(rows)

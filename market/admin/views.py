@@ -9,7 +9,16 @@ from sqlmodel import select
 from market import clock
 from market.employers import services as employers
 from market.errors import AppError, NotFound
-from market.models import ADMIN, EMPLOYER_PENDING, EMPLOYER_REVIEW, AuditEntry, Employer, Job
+from market.models import (
+    ADMIN,
+    EMPLOYER_PENDING,
+    EMPLOYER_REVIEW,
+    JOB_TAKEN_DOWN,
+    REVIEW_FLAGGED,
+    AuditEntry,
+    Employer,
+    Job,
+)
 from market.postings import browse
 from market.postings import services as postings
 from market.web import api, api_user, commit, db, json_body, ok, page_user, roles_required
@@ -39,7 +48,7 @@ def pending_employers() -> list[Employer]:
 
 def flagged_jobs() -> list[dict]:
     rows = db().exec(select(Job, Employer).join(Employer, Employer.id == Job.employer_id)
-                     .where(Job.review_status == "flagged", Job.status != "taken_down")
+                     .where(Job.review_status == REVIEW_FLAGGED, Job.status != JOB_TAKEN_DOWN)
                      .order_by(Job.id.desc()).limit(200))
     today = clock.today()
     return [browse.job_public(j, e, today=today, full=False) | {"review_reason": j.review_reason} for j, e in rows]

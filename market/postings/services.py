@@ -16,6 +16,9 @@ from market.models import (
     JOB_OPEN,
     JOB_PAUSED,
     JOB_TAKEN_DOWN,
+    REVIEW_CLEARED,
+    REVIEW_FLAGGED,
+    REVIEW_OK,
     Employer,
     Job,
     User,
@@ -188,10 +191,10 @@ def _apply(job: Job, fields: dict[str, Any]) -> None:
     job.city_adcode = region.city_adcode if region else None
     job.benefit_mask = benefit_mask(job.benefits)
     job.wage_monthly_max = monthly(job.wage_max, job.wage_unit)
-    if flag and job.review_status != "cleared":
-        job.review_status, job.review_reason = "flagged", flag
-    elif not flag and job.review_status == "flagged":
-        job.review_status, job.review_reason = "ok", None
+    if flag and job.review_status != REVIEW_CLEARED:
+        job.review_status, job.review_reason = REVIEW_FLAGGED, flag
+    elif not flag and job.review_status == REVIEW_FLAGGED:
+        job.review_status, job.review_reason = REVIEW_OK, None
 
 
 def create_job(*, session: Session, employer: Employer, actor: User, data: dict[str, Any]) -> Job:
@@ -263,7 +266,7 @@ def take_down(*, session: Session, job: Job, staff: User, reason: str) -> Job:
 
 
 def clear_flag(*, session: Session, job: Job, staff: User) -> Job:
-    job.review_status = "cleared"
+    job.review_status = REVIEW_CLEARED
     touch(session, job)
     record(session, actor=staff, action="job.review_cleared", target=("job", job.id))
     return job

@@ -12,6 +12,7 @@ from market.employers.services import employer_of
 from market.errors import AppError, Forbidden, NotFound
 from market.models import (
     EMPLOYER,
+    REVIEW_FLAGGED,
     Application,
     Employer,
     Job,
@@ -192,7 +193,7 @@ def new_job():
         except AppError as exc:
             return render_template("employer/job_form.html", form=request.form, errors=exc.fields,
                                    error=exc.message, **_choices()), exc.status
-        flash("岗位已发布" + ("（含年龄要求，人社部门会复核）" if job.review_status == "flagged" else ""))
+        flash("岗位已发布" + ("（含年龄要求，人社部门会复核）" if job.review_status == REVIEW_FLAGGED else ""))
         return redirect(url_for("postings.employer_jobs"))
     return render_template("employer/job_form.html", form={}, errors={}, **_choices())
 
