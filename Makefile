@@ -35,7 +35,7 @@ browser:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; }
 
 lint: deps
-	$(VENV)/bin/ruff check market matching search tests
+	$(VENV)/bin/ruff check .
 
 clean:
 	rm -rf $(VENV) node_modules var .pytest_cache

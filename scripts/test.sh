@@ -4,6 +4,9 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 
+echo "== Lint (ruff)"
+.venv/bin/ruff check . || { echo "ruff found problems: .venv/bin/ruff check --fix . mends most of them"; exit 1; }
+
 echo "== Test suite on SQLite"
 MARKET_TEST_DB= $PY -m pytest "$@"
 status=$?

@@ -205,9 +205,24 @@ def test_only_a_job_open_today_goes_on_air(organiser, make_employer, make_job):
     assert organiser.post("/api/v1/live/sessions/999999/on-air", {"job_id": closed["id"]}).status_code == 404
 
 
-def test_putting_a_job_on_air_records_the_event_in_the_same_transaction(organiser, make_job, client, session):
+def test_putting_a_job_on_air_records_the_event_in_the_same_transaction(organiser, make_job, client, session,
+                                                                       monkeypatch):
     session_id = new_session(organiser)
     job = make_job(title="数控车床操作工")
+    # A failure after the event is written (the audit line) leaves neither the event nor the on-air job.
+    from market.live import services as live_services
+
+    def broken_record(*_args, **_kwargs):
+        raise RuntimeError("audit trail unavailable")
+
+    with monkeypatch.context() as m:
+        m.setattr(live_services, "record", broken_record)
+        r = organiser.post(f"/api/v1/live/sessions/{session_id}/on-air", {"job_id": job["id"]})
+        assert r.status_code == 500
+    assert client.get(f"/api/v1/live/sessions/{session_id}").get_json()["on_air_job"] is None
+    assert session.exec(select(LiveEvent).where(LiveEvent.session_id == session_id)).all() == []
+    session.rollback()  # end this read: what follows is read afresh
+
     body = on_air(organiser, session_id, job["id"])
     assert body["status"] == "live" and body["on_air_job"]["id"] == job["id"]
     public = client.get(f"/api/v1/live/sessions/{session_id}").get_json()

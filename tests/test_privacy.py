@@ -105,10 +105,22 @@ def test_production_refuses_default_secrets(database_url):
         create_app({"APP_ENV": "production", "DATABASE_URL": database_url})
 
 
-def test_staff_can_create_accounts_from_command_line(app):
+def test_staff_can_create_accounts_from_command_line(app, client, session):
+    from sqlmodel import func, select
+
+    from market.models import User
+
     runner = app.test_cli_runner()
     result = runner.invoke(args=["users", "create", "--role", "admin", "--phone", "+86 137 0000 2222",
                                  "--password", "bureau-pass-1", "--name", "人社"])
     assert result.exit_code == 0, result.output
+    # The account is real: it signs in with what was given, as staff, its phone written the one way.
+    r = client.post("/api/v1/auth/token", json={"phone": "13700002222", "password": "bureau-pass-1"})
+    assert r.status_code == 200
+    token = r.get_json()["token"]
+    assert client.get("/api/v1/admin/employers", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    assert client.post("/api/v1/auth/token", json={"phone": "13700002222", "password": "wrong-pass-1"}).status_code == 401
+    users_before = session.exec(select(func.count()).select_from(User)).one()
     bad = runner.invoke(args=["users", "create", "--role", "worker", "--phone", "123", "--password", "bureau-pass-1"])
     assert bad.exit_code != 0 and "手机号" in bad.output
+    assert session.exec(select(func.count()).select_from(User)).one() == users_before

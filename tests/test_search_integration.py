@@ -124,3 +124,57 @@ def test_taken_down_posting_leaves_the_index(app, make_job, admin, client):
     _drain(app)
     r = client.get("/api/v1/jobs?q=违规岗位").get_json()
     assert r["degraded"] is False and r["total"] == 0
+
+
+def test_the_database_browse_and_the_engine_agree_on_every_rule_they_share(app, make_employer, client):
+    """Wages per month (every unit), trades, benefits and places mean the same on both paths."""
+    from werkzeug.datastructures import MultiDict
+
+    from market import clock
+    from market.postings import browse
+    from market.web import db
+
+    employer = make_employer()
+    made = {}
+    for key, overrides in {
+        "welder": dict(title="电焊工", occupation="welder", wage_min=6000, wage_max=8000, wage_unit="month",
+                       adcode="441900", benefits=["包吃", "包住"]),
+        "piece": dict(title="服装车工（计件）", occupation="sewing", wage_min=2, wage_max=5, wage_unit="piece",
+                      employment_type="piece_rate", adcode="320505", benefits=[]),
+        "hourly": dict(title="钟点工保洁", occupation="cleaner", wage_min=25, wage_max=30, wage_unit="hour",
+                       employment_type="gig_daily", adcode="520102", benefits=["日结"]),
+        "daily": dict(title="装卸搬运工", occupation="porter", wage_min=250, wage_max=300, wage_unit="day",
+                      employment_type="gig_daily", adcode="441900", benefits=["包吃"]),
+        "relabelled": dict(title="钢筋工", occupation="painter", description="工地钢筋绑扎", wage_min=9000,
+                           wage_max=12000, adcode="520103", benefits=[]),
+    }.items():
+        r = employer.post("/api/v1/jobs", job_payload(**overrides))
+        assert r.status_code == 201, r.get_json()
+        made[r.get_json()["id"]] = key
+    _drain(app)
+
+    cases = {
+        "wage_min=6000": {"welder", "hourly", "daily", "relabelled"},  # 30 元/小时 × 8 × 26 = 6240
+        "wage_min=7000": {"welder", "daily", "relabelled"},
+        "wage_min=1": {"welder", "hourly", "daily", "relabelled"},  # a piece rate is no month's pay
+        "occupation=rebar": {"relabelled"},  # the title names the trade, not the label
+        "occupation=painter": set(),
+        "benefits=包吃": {"welder", "daily"},
+        "benefits=包吃&benefits=包住": {"welder"},
+        "province=520000": {"hourly", "relabelled"},
+        "city=520100": {"hourly", "relabelled"},
+        "county=520102": {"hourly"},
+        "employment_type=piece_rate": {"piece"},
+        "city=441900": {"welder", "daily"},
+    }
+    for query, expected in cases.items():
+        r = client.get(f"/api/v1/jobs?{query}&limit=100")
+        body = r.get_json()
+        assert r.status_code == 200 and body["degraded"] is False, (query, body)
+        engine = {made[h["id"]] for h in body["hits"]}
+        with app.test_request_context(f"/api/v1/jobs?{query}"):
+            from flask import request
+
+            filters = browse.parse_filters(MultiDict(request.args) | {"limit": "100"}, today=clock.today())
+            database = {made[h["id"]] for h in browse.browse_db(db(), filters, today=clock.today()).hits}
+        assert engine == database == expected, (query, engine, database)
