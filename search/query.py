@@ -4,6 +4,8 @@ Known words become structured conditions: places (the real administrative divisi
 become adcode filters, trade words become the trade's code, benefit and job-type words become filters,
 cooperation names and labour brands become what they stand for. What is left stays free text for the engine.
 Words are found by forward maximum matching over the query, spaces or not (`苏州普工包吃住` works too).
+Traditional characters are read as simplified; Latin runs spelled in pinyin (``dianhangong``, ``dhg``) and
+runs that only sound like a word (电悍工) are read as the word (``search.spelling``): ``understood`` says so.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from vocab import regions, taxonomy
 from vocab.regions import Region
 
 from .settings import occupation_terms, phrase_groups
+from .spelling import RANK_PLACE, RANK_WORD, Speller, to_simplified
 
 # Benefit phrases → the benefits (all of them required) they ask for.
 BENEFIT_WORDS: dict[str, tuple[str, ...]] = {}
@@ -89,6 +92,8 @@ class ParsedQuery:
     # word → adcodes it could also have meant (朝阳: 长春市朝阳区, 朝阳县 when 北京朝阳区/辽宁朝阳市 were taken)
     alternatives: dict[str, list[str]] = field(default_factory=dict)
     terms: list[Term] = field(default_factory=list)
+    # The query as read, when pinyin, traditional characters or a homophone slip were read as words.
+    understood: str | None = None
 
     @property
     def engine_text(self) -> str:
@@ -102,8 +107,8 @@ class ParsedQuery:
         Unfiltered trade words (measuring mode) are sent as typed. Words of two different trades are left
         out: the engine would only return postings that match the first.
         """
-        trades = {term.value if term.kind == OCCUPATION else term.value.occupation
-                  for term in self.terms if term.kind in (OCCUPATION, BRAND)}
+        trades = {code for term in self.terms if term.kind in (OCCUPATION, BRAND)
+                  for code in (term.value if term.kind == OCCUPATION else (term.value.occupation,))}
         if self.occupations:
             words = [taxonomy.name_of(self.occupations[0])] if len(self.occupations) == 1 and self.text else []
         else:
@@ -117,8 +122,8 @@ class ParsedQuery:
 
 
 def normalize(text: str) -> str:
-    """Full-width to half-width, Latin to lower case (CNC = ｃｎｃ)."""
-    return unicodedata.normalize("NFKC", text or "").lower()
+    """Full-width to half-width, Latin to lower case (CNC = ｃｎｃ), traditional to simplified (電焊工)."""
+    return to_simplified(unicodedata.normalize("NFKC", text or "").lower())
 
 
 @cache
@@ -146,7 +151,9 @@ def _vocabulary() -> tuple[dict[str, Term], int]:
     # Phrase groups of the synonym list that are benefit phrases are covered above; the trade words:
     for code, words in occupation_terms().items():
         for word in words:
-            put(word, OCCUPATION, code)
+            put(word, OCCUPATION, (code,))
+    for word, codes in taxonomy.shared_trade_words().items():
+        put(word, OCCUPATION, codes)
     for name in taxonomy.cooperation_names():
         put(name, COOPERATION, name)
     for brand in taxonomy.labour_brands():
@@ -155,29 +162,91 @@ def _vocabulary() -> tuple[dict[str, Term], int]:
     return table, longest
 
 
-def _scan(chunk: str) -> tuple[list[Term], list[str]]:
-    """Forward maximum matching: the longest known word at each position, leftovers collected."""
+@cache
+def speller() -> Speller:
+    """Pinyin and homophone readings of the vocabulary's words (places by their prominence)."""
+    table, _ = _vocabulary()
+    # A trade's names rank by their place in the taxonomy, which lists the most used first (电焊工 before
+    # 打灰工 for "dhg": the first name of welders, the second of concrete workers).
+    order = {normalize(a): i for occ in taxonomy.occupations().values() for i, a in enumerate(occ.by_use)}
+    ranks = {w: RANK_PLACE if t.kind == PLACE else order.get(w, RANK_WORD)
+             for w, t in table.items() if t.kind in (PLACE, OCCUPATION, BRAND, BENEFIT, TYPE, COOPERATION)}
+    prominence = {w: max((_prominence(r) for r in regions.lookup_name(w)), default=0) for w, t in table.items()
+                  if t.kind == PLACE}
+    meaning = {w: (t.kind, t.value) for w, t in table.items() if t.kind != PLACE}
+    return Speller(ranks, prominence, meaning)
+
+
+def _scan(chunk: str, slips: list[tuple[str, str]] | None = None) -> tuple[list[Term], list[str]]:
+    """Forward maximum matching: the longest known word at each position, leftovers collected.
+
+    Where no word starts, a run that sounds exactly like one (电悍工) is read as it, noted in ``slips``.
+    """
     table, longest = _vocabulary()
     terms: list[Term] = []
     leftovers: list[str] = []
     pending = ""
     i = 0
+
+    def starts_word(at: int) -> bool:
+        return at >= len(chunk) or any(chunk[at:at + n] in table for n in range(2, longest + 1))
+
     while i < len(chunk):
         for size in range(min(longest, len(chunk) - i), 1, -1):
             term = table.get(chunk[i:i + size])
             if term is not None:
-                if pending:
-                    leftovers.append(pending)
-                    pending = ""
-                terms.append(term)
-                i += size
                 break
+        else:
+            term, size = None, 0
+        # No word here, or one followed by what no word starts (叉车 + 司鸡): does a longer run sound like one?
+        # Two characters sound like too much of ordinary text (五金厂 has 金厂, 进厂): only typed alone.
+        shortest = 2 if len(chunk) == 2 else 3
+        if slips is not None and not chunk[i].isascii() and not (term and starts_word(i + size)):
+            for longer in range(min(longest, len(chunk) - i), max(size, shortest - 1), -1):
+                word = speller().homophone(chunk[i:i + longer])
+                if word is not None:
+                    slips.append((chunk[i:i + longer], word))
+                    term, size = table[word], longer
+                    break
+        if term is not None and term.kind == PLACE and chunk[i + size:i + size + 1] in _TOWN:
+            term = None  # 长安镇 is a town of 东莞, not 长安区 of 西安: a town's name stays text
+        if term is not None:
+            if pending:
+                leftovers.append(pending)
+                pending = ""
+            terms.append(term)
+            i += size
         else:
             pending += chunk[i]
             i += 1
     if pending:
         leftovers.append(pending)
     return terms, leftovers
+
+
+# What follows a town's or village's name: the name before it is not the district of the same name.
+_TOWN = frozenset("镇乡村")
+
+_LATIN_RUN = re.compile(r"[a-z]+(?:\s+[a-z]+)*")
+
+
+def _read_pinyin(text: str) -> str:
+    """Latin runs that spell vocabulary words in pinyin become the words (dian han gong → 电焊工)."""
+    def one(match: re.Match[str]) -> str:
+        run = match.group(0)
+        tokens = run.split()
+        spelled = speller().latin("".join(tokens))
+        if spelled is not None:
+            return " " + " ".join(spelled.words) + " "
+        if len(tokens) > 1:
+            parts = []
+            for token in tokens:
+                single = speller().latin(token)
+                parts.append(" ".join(single.words) if single else token)
+            return " " + " ".join(parts) + " "
+        return run
+
+    return _LATIN_RUN.sub(one, text)
 
 
 def _within(inner: Region, outer: Region) -> bool:
@@ -241,10 +310,13 @@ def parse_query(text: str | None, *, occupation_filter: bool = True) -> ParsedQu
     parsed = ParsedQuery(raw=text or "")
     place_words: list[str] = []
     leftovers: list[str] = []
-    for chunk in _SPLIT.split(normalize(text or "")):
+    typed = unicodedata.normalize("NFKC", text or "").lower()
+    read = _read_pinyin(normalize(text or ""))
+    slips: list[tuple[str, str]] = []
+    for chunk in _SPLIT.split(read):
         if not chunk:
             continue
-        terms, rest = _scan(chunk)
+        terms, rest = _scan(chunk, slips)
         parsed.terms.extend(terms)
         leftovers.extend(rest)
         leftovers.extend(t.word for t in terms if t.kind == TEXT)
@@ -253,7 +325,8 @@ def parse_query(text: str | None, *, occupation_filter: bool = True) -> ParsedQu
             place_words.append(term.word)
         elif term.kind == OCCUPATION:
             if occupation_filter:
-                _add(parsed.occupations, term.value)
+                for code in term.value:
+                    _add(parsed.occupations, code)
             _add(parsed.rank_words, term.word)
         elif term.kind == BRAND:
             brand = term.value
@@ -271,6 +344,11 @@ def parse_query(text: str | None, *, occupation_filter: bool = True) -> ParsedQu
     parsed.places, parsed.alternatives = _resolve_places(place_words)
     words = [w for w in leftovers if w not in STOP_WORDS and not (len(w) == 1 and w in _SINGLE_STOP)]
     parsed.text = " ".join(words)
+    for slip, word in slips:
+        read = read.replace(slip, word, 1)
+    read = " ".join(read.split())
+    if read != " ".join(typed.split()):
+        parsed.understood = read
     return parsed
 
 

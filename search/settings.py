@@ -1,7 +1,7 @@
 """The job index's settings, each chosen for this market (see the comments), and the synonyms they carry.
 
-Synonyms come from the occupation taxonomy (every surface form of a trade is the same trade) plus the
-hand-kept list in ``synonyms_extra.json``.
+Synonyms come from the occupation taxonomy (every surface form of a trade, and what people call it every
+day, is the same trade: ``vocab/data``) plus the phrase groups in ``synonyms_extra.json``.
 """
 
 from __future__ import annotations
@@ -56,17 +56,9 @@ def _load_extra() -> dict[str, Any]:
     return json.loads(resources.files("search").joinpath("synonyms_extra.json").read_text(encoding="utf-8"))
 
 
-@cache
 def occupation_terms() -> dict[str, tuple[str, ...]]:
-    """Every word that names each trade: the taxonomy's name and aliases, then the extra list's words."""
-    extra = _load_extra()["occupation_terms"]
-    out: dict[str, tuple[str, ...]] = {}
-    for code, occupation in taxonomy.occupations().items():
-        out[code] = tuple(dict.fromkeys([occupation.name, *occupation.aliases, *extra.get(code, ())]))
-    unknown = set(extra) - set(out)
-    if unknown:
-        raise ValueError(f"synonyms_extra.json names unknown occupations: {sorted(unknown)}")
-    return out
+    """Every word that names each trade (the taxonomy's name, aliases and everyday names)."""
+    return taxonomy.trade_words()
 
 
 @cache
@@ -90,6 +82,8 @@ def synonyms() -> dict[str, list[str]]:
 
     for words in occupation_terms().values():
         group(words)
+    for word, codes in taxonomy.shared_trade_words().items():  # one way: 保洁 finds every trade it may mean
+        out.setdefault(word, set()).update(taxonomy.name_of(code) for code in codes)
     for words in phrase_groups():
         group(words)
     for brand in taxonomy.labour_brands():
@@ -103,6 +97,7 @@ def synonyms() -> dict[str, list[str]]:
 def vocabulary() -> list[str]:
     """The trade, benefit, brand and cooperation words of this market (Chinese ones)."""
     words = {w for terms in occupation_terms().values() for w in terms}
+    words.update(taxonomy.shared_trade_words())
     words.update(w for group in phrase_groups() for w in group)
     words.update(b.name for b in taxonomy.labour_brands())
     words.update(taxonomy.cooperation_names())

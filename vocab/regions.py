@@ -65,7 +65,7 @@ def _table() -> _Table:
     for region in by_code.values():
         if region.level == CITY and region.adcode[:2] in MUNICIPALITIES:
             continue
-        for key in {region.name, short_name(region.name)}:
+        for key in {region.name, short_name(region.name), spoken_name(region.name)}:
             if len(key) >= 2:
                 by_name.setdefault(key, []).append(region)
     return _Table(by_code, by_name)
@@ -82,6 +82,35 @@ def short_name(name: str) -> str:
     for suffix in _SUFFIXES:
         if name.endswith(suffix) and len(name) - len(suffix) >= 2:
             return name[: -len(suffix)]
+    return name
+
+
+# The peoples an autonomous county, prefecture or banner is named after (松桃苗族自治县: people say 松桃).
+_PEOPLES = (
+    "蒙古", "回", "藏", "维吾尔", "苗", "彝", "壮", "布依", "朝鲜", "满", "侗", "瑶", "白", "土家", "哈尼", "哈萨克",
+    "傣", "黎", "傈僳", "佤", "畲", "高山", "拉祜", "水", "东乡", "纳西", "景颇", "柯尔克孜", "土", "达斡尔",
+    "仫佬", "羌", "布朗", "撒拉", "毛南", "仡佬", "锡伯", "阿昌", "普米", "塔吉克", "怒", "乌孜别克", "俄罗斯",
+    "鄂温克", "德昂", "保安", "裕固", "京", "塔塔尔", "独龙", "鄂伦春", "赫哲", "门巴", "珞巴", "基诺", "各",
+)
+_AUTONOMOUS = ("自治县", "自治州", "自治旗")
+
+
+def spoken_name(name: str) -> str:
+    """An autonomous place as people name it: 松桃苗族自治县 → 松桃, 黔东南苗族侗族自治州 → 黔东南."""
+    for suffix in _AUTONOMOUS:
+        if name.endswith(suffix):
+            head = name[: -len(suffix)]
+            stripped = True
+            while stripped:
+                stripped = False
+                for people in sorted(_PEOPLES, key=len, reverse=True):
+                    for form in (people + "族", people):
+                        if head.endswith(form) and len(head) - len(form) >= 2:
+                            head, stripped = head[: -len(form)], True
+                            break
+                    if stripped:
+                        break
+            return head
     return name
 
 

@@ -20,6 +20,8 @@ class Occupation:
     aliases: tuple[str, ...]
     special_certificate: str | None
     skills: tuple[str, ...]
+    # The names as the data lists them, most used first (电焊工 before 焊工), the official name last if unlisted.
+    by_use: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +53,7 @@ def occupations() -> dict[str, Occupation]:
             aliases=tuple(dict.fromkeys([row["name"], *row.get("aliases", [])])),
             special_certificate=row.get("special_certificate"),
             skills=tuple(row.get("skills", [])),
+            by_use=tuple(dict.fromkeys([*row.get("aliases", []), row["name"]])),
         )
     return out
 
@@ -111,3 +114,29 @@ def pairs_for_west(province_code: str) -> list[CooperationPair]:
 @cache
 def labour_brands() -> list[LabourBrand]:
     return [LabourBrand(**row) for row in _load("labour_brands.json")]
+
+
+@cache
+def _everyday() -> dict:
+    return json.loads(resources.files("vocab").joinpath("data", "everyday_names.json").read_text(encoding="utf-8"))
+
+
+@cache
+def trade_words() -> dict[str, tuple[str, ...]]:
+    """Every word that names each trade: its name, its aliases, then what people call it every day."""
+    everyday = _everyday()["trades"]
+    unknown = set(everyday) - set(occupations())
+    if unknown:
+        raise ValueError(f"everyday_names.json names unknown occupations: {sorted(unknown)}")
+    return {code: tuple(dict.fromkeys([occ.name, *occ.aliases, *everyday.get(code, ())]))
+            for code, occ in occupations().items()}
+
+
+@cache
+def shared_trade_words() -> dict[str, tuple[str, ...]]:
+    """Words that mean any of several trades (保洁: cleaners and 钟点工 housekeepers alike)."""
+    shared = {word: tuple(codes) for word, codes in _everyday()["shared"].items()}
+    unknown = {c for codes in shared.values() for c in codes} - set(occupations())
+    if unknown:
+        raise ValueError(f"everyday_names.json shares unknown occupations: {sorted(unknown)}")
+    return shared

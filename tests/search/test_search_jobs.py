@@ -109,9 +109,14 @@ def test_wage_min_is_monthly_with_day_wages_times_26(market):
 
 
 def test_open_on_includes_the_posting_day_and_excludes_the_closing_day(market):
-    assert ids(search(market, q="海淀 保洁")) == [62]
-    page = search(market, q="海淀 保洁", open_on=None)
+    assert ids(search(market, q="海淀 保洁员")) == [62]
+    page = search(market, q="海淀 保洁员", open_on=None)
     assert sorted(ids(page)) == [60, 61, 62, 63]
+
+
+def test_a_word_of_several_trades_finds_them_all(market):
+    # 保洁 is what a cleaner does and what a 钟点工 or 住家保姆 housekeeper is hired for
+    assert sorted(ids(search(market, q="海淀 保洁"))) == [50, 62]
 
 
 def test_closed_postings_and_unverified_employers_are_not_searchable(market):
