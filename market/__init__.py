@@ -118,6 +118,10 @@ def create_app(overrides: dict[str, Any] | None = None):  # noqa: ANN201
 
     app.teardown_appcontext(close_db)
 
+    if not settings.TESTING:
+        from market.searchlog import open_log
+        open_log(settings.SEARCH_LOG)
+
     from market.cli import register_cli
     register_cli(app)
     from market.pages import register_template_helpers

@@ -109,6 +109,26 @@ def register_cli(app: Flask) -> None:
             pass
         click.echo(f"{pending_count(engine)} outbox rows not yet confirmed by the search engine.")
 
+    @search.command("zero-rate")
+    @click.option("--log", "log_path", default=None, help="The search log (default: the SEARCH_LOG setting).")
+    @click.option("--top", default=20, help="How many of the queries that found nothing to list.")
+    def search_zero_rate(log_path: str | None, top: int) -> None:
+        """How many searches with words found nothing, from the server's own search log."""
+        from pathlib import Path
+
+        from market.searchlog import zero_rate
+
+        path = Path(log_path or _state().settings.SEARCH_LOG or "")
+        files = sorted(path.parent.glob(path.name + "*")) if path.name else []
+        if not files:
+            raise click.ClickException(f"No search log at {path}: searches are logged by the running site.")
+        lines = (line for f in files for line in f.read_text(encoding="utf-8").splitlines())
+        result = zero_rate(lines, top=top)
+        click.echo(f"{result.searches} searches, {result.with_words} with words; {result.zero} found nothing: "
+                   f"zero-result rate {result.rate:.1%}")
+        for q, n in result.top_zero:
+            click.echo(f"  {n:5d}  {q}")
+
     app.cli.add_command(search)
 
     ranker = AppGroup("ranker", help="The job ranker.")

@@ -30,6 +30,9 @@ class Settings:
     REDIS_URL: str | None = None
     SMS_BACKEND: str = "log"
     MODEL_DIR: str = str(ROOT / "var" / "models")
+    # Every search as a line (the query with long digit runs masked, the count; never who searched), for
+    # `flask search zero-rate`. Empty: not written.
+    SEARCH_LOG: str | None = str(ROOT / "var" / "searches.log")
     RATELIMIT_ENABLED: bool = True
     WTF_CSRF_ENABLED: bool = True
     TESTING: bool = False
@@ -40,7 +43,7 @@ class Settings:
         env = os.environ if env is None else env
         s = cls()
         for name in ("APP_ENV", "SECRET_KEY", "PII_KEY", "DATABASE_URL", "MEILI_URL", "MEILI_MASTER_KEY",
-                     "REDIS_URL", "SMS_BACKEND", "MODEL_DIR", "MEILI_INDEX"):
+                     "REDIS_URL", "SMS_BACKEND", "MODEL_DIR", "MEILI_INDEX", "SEARCH_LOG"):
             value = env.get(name)
             if value:
                 setattr(s, name, value)

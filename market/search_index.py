@@ -134,7 +134,8 @@ class SearchGateway:
             log.warning("search engine did not answer (%s); answering from the database", type(exc).__name__)
             self._down_until = time.monotonic() + COOL_OFF_SECONDS
             return None
-        return Page(total=result.total, hits=[hit_public(h) for h in result.hits], facets=result.facets)
+        return Page(total=result.total, hits=[hit_public(h) for h in result.hits], facets=result.facets,
+                    understood=result.parsed.understood if result.parsed else None)
 
     # -- the relay --
 

@@ -224,6 +224,7 @@ def build_judgments(
         return brand.name, _Need(frozenset({brand.occupation}))
 
     styles = {
+        **_forgiving_styles(rng, trades, aliases, open_jobs, city_of),
         "city+trade": city_trade,
         "board+trade+city": board_trade_city,
         "daily+colloquial+city": daily_colloquial_city,
@@ -236,6 +237,7 @@ def build_judgments(
         "trade only": trade_only,
     }
 
+    shared = taxonomy.shared_trade_words()
     judgments: list[Judgment] = []
     seen: set[str] = set()
     for style, make in styles.items():
@@ -252,7 +254,139 @@ def build_judgments(
             if text in seen:
                 continue
             seen.add(text)
+            if style == "shared everyday word":  # any trade the word may mean is a right answer
+                need = _Need(frozenset(shared[text.split()[-1]]), need.place)
             relevant = {j["id"] for j in open_jobs if _matches(j, need, trades[j["id"]])}
             judgments.append(Judgment(text, style, relevant))
             made += 1
     return judgments
+
+
+# ---------------------------------------------------------------- queries as people type them
+
+FORGIVING_STYLES = ("everyday name", "shared everyday word", "pinyin", "pinyin spaced", "pinyin initials",
+                    "traditional", "homophone slip", "place full name", "place pinyin")
+
+
+def _forgiving_styles(rng: random.Random, trades: dict[int, str | None], aliases: dict[str, list[str]],
+                      open_jobs: list[dict[str, Any]], city_of: Any) -> dict[str, Any]:
+    """Query styles of the forgiving kinds, made from the taxonomy and the regions alone.
+
+    Pinyin comes from pypinyin and traditional characters from OpenCC; a homophone slip swaps one character
+    of a trade's name for another character read the same way, taken from the market's own text. Spellings
+    that are ambiguous by nature (initials shared by two trades, a place's pinyin shared by two places) are
+    not asked: nobody could answer them for sure.
+    """
+    from opencc import OpenCC
+    from pypinyin import Style, lazy_pinyin
+
+    to_traditional = OpenCC("s2t")
+    everyday = {code: [w for w in words if w not in aliases[code]] for code, words in taxonomy.trade_words().items()}
+    shared = taxonomy.shared_trade_words()
+
+    def full(word: str, sep: str = "") -> str:
+        return sep.join(lazy_pinyin(word))
+
+    def first_letters(word: str) -> str:
+        return "".join(lazy_pinyin(word, style=Style.FIRST_LETTER))
+
+    trade_words = [w for words in taxonomy.trade_words().values() for w in words] + list(shared)
+    initial_count: dict[str, int] = {}
+    for word in set(trade_words):
+        initial_count[first_letters(word)] = initial_count.get(first_letters(word), 0) + 1
+    place_pinyin: dict[str, set[str]] = {}
+    for name in regions.names():
+        codes = {r.adcode for r in regions.lookup_name(name)}
+        place_pinyin.setdefault(full(name), set()).update(codes)
+    # Characters by their reading, from the market's own text: what an input method offers for a syllable.
+    by_sound: dict[str, list[str]] = {}
+    seen_chars: set[str] = set()
+    for job in open_jobs[:20000]:
+        for ch in (job.get("title") or "") + (job.get("description") or ""):
+            if "\u4e00" <= ch <= "\u9fff" and ch not in seen_chars:
+                seen_chars.add(ch)
+                by_sound.setdefault(lazy_pinyin(ch)[0], []).append(ch)
+    for chars in by_sound.values():
+        chars.sort()
+
+    def city_name(job: dict[str, Any]) -> str | None:
+        name = _short(city_of(job))
+        return name if name and _unambiguous(name) else None
+
+    def everyday_name(job):  # 东莞 烧焊
+        code, city = trades[job["id"]], city_name(job)
+        if not city or not everyday.get(code):
+            return None
+        return f"{city} {rng.choice(everyday[code])}", _Need(frozenset({code}), city_of(job))
+
+    def shared_word(job):  # 海淀 保洁 (cleaners and housekeepers)
+        code, city = trades[job["id"]], city_name(job)
+        words = [w for w, codes in shared.items() if code in codes]
+        if not city or not words:
+            return None
+        return f"{city} {rng.choice(sorted(words))}", _Need(frozenset({code}), city_of(job))
+
+    def pinyin_joined(job):  # dongguandianhangong
+        code, city = trades[job["id"]], city_name(job)
+        if not city or len(place_pinyin.get(full(city), ())) != 1:
+            return None
+        return full(city) + full(rng.choice(aliases[code])), _Need(frozenset({code}), city_of(job))
+
+    def pinyin_spaced(job):  # dong guan dian han gong
+        code, city = trades[job["id"]], city_name(job)
+        if not city or len(place_pinyin.get(full(city), ())) != 1:
+            return None
+        return f"{full(city, ' ')} {full(rng.choice(aliases[code]), ' ')}", _Need(frozenset({code}), city_of(job))
+
+    def pinyin_initials(job):  # 东莞 dhg
+        code, city = trades[job["id"]], city_name(job)
+        words = [w for w in aliases[code] if len(w) >= 3 and not w.isascii() and initial_count[first_letters(w)] == 1]
+        if not city or not words:
+            return None
+        return f"{city} {first_letters(rng.choice(words))}", _Need(frozenset({code}), city_of(job))
+
+    def traditional(job):  # 東莞 電焊工
+        code, city = trades[job["id"]], city_name(job)
+        if not city:
+            return None
+        text = to_traditional.convert(f"{city} {rng.choice(aliases[code])}")
+        return text, _Need(frozenset({code}), city_of(job))
+
+    def homophone(job):  # 东莞 电悍工
+        code, city = trades[job["id"]], city_name(job)
+        words = [w for w in aliases[code] if len(w) >= 3 and not w.isascii()]
+        if not city or not words:
+            return None
+        word = rng.choice(words)
+        at = rng.randrange(len(word))
+        others = [c for c in by_sound.get(lazy_pinyin(word[at])[0], []) if c != word[at]]
+        if not others:
+            return None
+        slipped = word[:at] + rng.choice(others) + word[at + 1:]
+        if slipped in trade_words:
+            return None
+        return f"{city} {slipped}", _Need(frozenset({code}), city_of(job))
+
+    def place_full_name(job):  # 北京市海淀区 保洁员 / 广东省 电工
+        code = trades[job["id"]]
+        region = regions.get(job["adcode"])
+        if region is None:
+            return None
+        place = region if region.level == regions.COUNTY and rng.random() < 0.5 else regions.get(job["adcode"][:2] + "0000")
+        if place is None or len(regions.lookup_name(place.name)) != 1:
+            return None
+        return f"{regions.full_name(place.adcode)} {rng.choice(aliases[code])}", _Need(frozenset({code}), place.adcode)
+
+    def place_pinyin_style(job):  # haidian 保洁员
+        code = trades[job["id"]]
+        region = regions.get(job["adcode"])
+        if region is None:
+            return None
+        name = regions.short_name(region.name)
+        codes = place_pinyin.get(full(name), set())
+        if codes != {region.adcode}:
+            return None
+        return f"{full(name)} {rng.choice(aliases[code])}", _Need(frozenset({code}), region.adcode)
+
+    return dict(zip(FORGIVING_STYLES, (everyday_name, shared_word, pinyin_joined, pinyin_spaced, pinyin_initials,
+                                       traditional, homophone, place_full_name, place_pinyin_style), strict=True))

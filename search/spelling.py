@@ -56,10 +56,6 @@ def readings(word: str, *, most: int = 8) -> list[tuple[str, ...]]:
     return out
 
 
-def initials(word: str) -> str:
-    return "".join(s[0] for s in lazy_pinyin(word, style=Style.FIRST_LETTER, errors=lambda chars: list(chars)))
-
-
 @dataclass(frozen=True)
 class Spelled:
     """A reading of typed text as vocabulary words."""

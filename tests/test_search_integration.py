@@ -178,3 +178,46 @@ def test_the_database_browse_and_the_engine_agree_on_every_rule_they_share(app, 
             filters = browse.parse_filters(MultiDict(request.args) | {"limit": "100"}, today=clock.today())
             database = {made[h["id"]] for h in browse.browse_db(db(), filters, today=clock.today()).hits}
         assert engine == database == expected, (query, engine, database)
+
+
+def test_search_reads_pinyin_and_says_how_it_read_it_and_suggests_as_you_type(app, make_employer, client, tmp_path):
+    employer = make_employer(name="东莞市长安五金制品有限公司")
+    employer.post("/api/v1/jobs", job_payload(title="急招二保焊工", adcode="441900"))
+    _drain(app)
+    body = client.get("/api/v1/jobs?q=dongguan dianhangong").get_json()
+    assert body["total"] == 1 and body["understood"] == "东莞 电焊工" and body["did_you_mean"] is None
+    assert client.get("/api/v1/jobs?q=東莞 電焊工").get_json()["total"] == 1
+    page = client.get("/?q=dian han gong").get_data(as_text=True)
+    assert "按“电焊工”搜索" in page and "急招二保焊工" in page
+    nothing = client.get("/api/v1/jobs?q=电焊工夜班急招xyz&county=520102").get_json()
+    assert nothing["total"] == 0 and nothing["did_you_mean"]
+    items = client.get("/api/v1/suggest?q=dian").get_json()["items"]
+    assert {"kind": "trade", "text": "电焊工（焊工）", "q": "电焊工"} in items
+    items = client.get("/api/v1/suggest?q=长安五金").get_json()["items"]
+    assert {"kind": "employer", "text": "东莞市长安五金制品有限公司", "q": "东莞市长安五金制品有限公司"} in items
+
+
+def test_the_search_log_counts_searches_that_found_nothing_without_personal_data(app, make_employer, client,
+                                                                                   tmp_path):
+    import logging
+
+    from market import searchlog
+
+    path = tmp_path / "searches.log"
+    searchlog.open_log(str(path))
+    try:
+        make_employer().post("/api/v1/jobs", job_payload(title="急招二保焊工", adcode="441900"))
+        _drain(app)
+        for q in ["东莞 电焊工", "13912345678 保安", "月嫂 拉萨", ""]:
+            client.get("/api/v1/jobs", query_string={"q": q})
+        text = path.read_text(encoding="utf-8")
+        assert "13912345678" not in text and "# 保安" in text
+        result = app.test_cli_runner().invoke(args=["search", "zero-rate", "--log", str(path)])
+        assert result.exit_code == 0, result.output
+        assert "4 searches, 3 with words; 2 found nothing: zero-result rate 66.7%" in result.output
+        assert "月嫂 拉萨" in result.output
+    finally:
+        for handler in list(searchlog.log.handlers):
+            if isinstance(handler, logging.FileHandler):
+                searchlog.log.removeHandler(handler)
+                handler.close()

@@ -50,6 +50,8 @@ class Page:
     hits: list[dict]
     facets: dict = field(default_factory=dict)
     degraded: bool = False
+    # The query as search read it, when it read pinyin, traditional characters or a slip as words.
+    understood: str | None = None
 
 
 def _adcode(errors: FieldErrors, args, name: str, level: str, label: str) -> str | None:  # noqa: ANN001

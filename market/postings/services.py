@@ -288,3 +288,11 @@ def is_open_on(job: Job, day: date, employer: Employer | None = None) -> bool:
 
 def jobs_of_employer(session: Session, employer_id: int) -> list[Job]:
     return list(session.exec(select(Job).where(Job.employer_id == employer_id).order_by(Job.id.desc())))
+
+
+def employer_names_like(session: Session, text: str, *, limit: int = 3) -> list[str]:
+    """Names of verified employers that contain ``text``, for search suggestions."""
+    pattern = "%" + text.replace("\\", "").replace("%", "").replace("_", "") + "%"
+    rows = session.exec(select(Employer.name).where(Employer.status == EMPLOYER_VERIFIED,
+                                                    Employer.name.like(pattern)).order_by(Employer.name).limit(limit))
+    return list(rows)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from sqlmodel import select
 
-from market import clock
+from market import clock, searchlog
 from market.applications.services import application_public
 from market.complaints import services as complaints
 from market.employers.services import employer_of
@@ -23,6 +23,7 @@ from market.postings import browse, services
 from market.postings.access import load_job, own_job, visible_to
 from market.web import api, api_user, commit, db, json_body, ok, page_user, roles_required
 from market.workers.services import worker_for_employer
+from search.suggest import did_you_mean, suggest
 from vocab import taxonomy
 from vocab.terms import BENEFITS, EMPLOYMENT_TYPE_NAMES, EMPLOYMENT_TYPES
 
@@ -32,13 +33,20 @@ bp = Blueprint("postings", __name__)
 def _search(filters: browse.JobFilters) -> browse.Page:
     gateway = current_app.extensions["market"].search
     today = clock.today()
-    if gateway is not None:
-        page = gateway.search(filters, today=today)
-        if page is not None:
-            return page
-    page = browse.browse_db(db(), filters, today=today)
-    page.degraded = True
+    page = gateway.search(filters, today=today) if gateway is not None else None
+    if page is None:
+        page = browse.browse_db(db(), filters, today=today)
+        page.degraded = True
+    searchlog.record(q=filters.q, total=page.total, degraded=page.degraded, understood=page.understood)
     return page
+
+
+def _did_you_mean(filters: browse.JobFilters, page: browse.Page) -> str | None:
+    """For a search with words that found nothing: what the words start like, if that is something else."""
+    if page.total or not filters.q:
+        return None
+    guess = did_you_mean(filters.q)
+    return guess if guess and guess != filters.q.strip() else None
 
 
 def with_complaint_counts(hits: list[dict]) -> list[dict]:
@@ -74,7 +82,15 @@ def api_jobs():
     page = _search(filters)
     with_complaint_counts(page.hits)
     return ok({"total": page.total, "hits": page.hits, "facets": page.facets, "degraded": page.degraded,
-               "limit": filters.limit, "offset": filters.offset})
+               "limit": filters.limit, "offset": filters.offset, "understood": page.understood,
+               "did_you_mean": _did_you_mean(filters, page)})
+
+
+@api.get("/suggest")
+def api_suggest():
+    q = (request.args.get("q") or "").strip()[:30]
+    employers = services.employer_names_like(db(), q) if len(q) >= 2 else []
+    return ok({"items": suggest(q, employers=employers)})
 
 
 @api.get("/jobs/<int:job_id>")
@@ -140,7 +156,8 @@ def home():
         filters = browse.JobFilters(open_on=clock.today())
         flash(exc.message)
     page = _search(filters)
-    return render_template("jobs/list.html", page=page, filters=filters, benefits=BENEFITS,
+    return render_template("jobs/list.html", page=page, filters=filters, did_you_mean=_did_you_mean(filters, page),
+                           benefits=BENEFITS,
                            types=EMPLOYMENT_TYPES, occupations=taxonomy.occupations().values())
 
 

@@ -99,3 +99,38 @@ def test_the_speller_leaves_a_tie_between_meanings_alone():
     assert speller.latin("shenzhen").words == ("深圳",)
     assert speller.latin("sz") is None
     assert to_simplified("電焊工 东莞") == "电焊工 东莞"
+
+
+@pytest.mark.parametrize(("typed", "expected"), [
+    ("dian", "电焊工（焊工）"), ("电焊", "电焊工（焊工）"), ("dhg", "电焊工（焊工）"), ("songt", "贵州省铜仁市松桃苗族自治县"),
+    ("東莞", "广东省东莞市"), ("保洁", "保洁（保洁员、家政服务员）"),
+])
+def test_suggestions_follow_what_is_typed(typed, expected):
+    from search.suggest import suggest
+
+    items = suggest(typed)
+    assert expected in [i["text"] for i in items]
+    assert all(i["kind"] in ("trade", "place") for i in items)
+
+
+def test_suggestions_are_fast_and_bounded():
+    import time
+
+    from search.suggest import suggest
+
+    suggest("x")  # the index is built once
+    times = []
+    for q in ["d", "dian", "东", "电焊", "guang", "x", "保", "sh", "bj", "z"]:
+        started = time.perf_counter()
+        items = suggest(q, employers=["东莞市长安五金制品有限公司"])
+        times.append(time.perf_counter() - started)
+        assert len(items) <= 10
+    assert max(times) < 0.05
+    assert suggest("") == [] and suggest("   ") == []
+
+
+def test_did_you_mean_offers_the_known_words_a_query_starts_like():
+    from search.suggest import did_you_mean
+
+    assert did_you_mean("电焊工夜班急招") in ("电焊工", "电焊工人")
+    assert did_you_mean("zzzzqqq") is None
