@@ -109,6 +109,19 @@ def register_cli(app: Flask) -> None:
             pass
         click.echo(f"{pending_count(engine)} outbox rows not yet confirmed by the search engine.")
 
+    @search.command("trades")
+    def search_trades() -> None:
+        """Which postings a reindex would give another trade (after the vocabulary changed)."""
+        from market.search_index import trade_changes
+        from vocab import taxonomy
+
+        changes = trade_changes(_state().engine)
+        total = sum(len(ids) for ids in changes.values())
+        click.echo(f"{total} postings would be read as another trade by a reindex.")
+        for (stored, now), ids in sorted(changes.items(), key=lambda item: -len(item[1])):
+            click.echo(f"  {len(ids):6d}  {taxonomy.name_of(stored) or '无'} → {taxonomy.name_of(now) or '无'}"
+                       f"  (e.g. {', '.join(map(str, ids[:5]))})")
+
     @search.command("zero-rate")
     @click.option("--log", "log_path", default=None, help="The search log (default: the SEARCH_LOG setting).")
     @click.option("--top", default=20, help="How many of the queries that found nothing to list.")

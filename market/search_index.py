@@ -39,6 +39,7 @@ from search.client import SearchEngine, SearchError, ensure_search_key
 from search.documents import job_document
 from search.jobs import InvalidQuery, JobQuery, search_jobs
 from vocab.terms import EMPLOYMENT_TYPE_NAMES
+from vocab.trades import resolve_occupation
 
 log = logging.getLogger("market.search")
 
@@ -333,3 +334,21 @@ def queue_fixes(engine: Engine, job_ids: list[int]) -> int:
     with engine.begin() as conn:
         conn.execute(insert(SearchOutbox), rows)
     return len(rows)
+
+
+def trade_changes(engine: Engine, *, chunk: int = 5000) -> dict[tuple[str | None, str | None], list[int]]:
+    """Postings whose trade, read again with today's vocabulary, is not the one stored (and indexed):
+    (stored, read now) → posting ids. What a reindex would change, before anyone runs it."""
+    changes: dict[tuple[str | None, str | None], list[int]] = {}
+    last = 0
+    with Session(engine) as session:
+        while True:
+            rows = session.exec(select(Job.id, Job.occupation, Job.title, Job.description)
+                                .where(Job.id > last).order_by(Job.id).limit(chunk)).all()
+            if not rows:
+                return changes
+            for job_id, stored, title, description in rows:
+                now = resolve_occupation(stored, title, description)
+                if now != stored:
+                    changes.setdefault((stored, now), []).append(job_id)
+            last = rows[-1][0]

@@ -224,6 +224,19 @@ def _scan(chunk: str, slips: list[tuple[str, str]] | None = None) -> tuple[list[
     return terms, leftovers
 
 
+# "附近", "周边", "10公里以内": jobs near the person who asks (the site knows where they are).
+_NEAR = re.compile(r"(\d{1,3})\s*(?:公里|千米|km)\s*(?:以内|之内|内|范围内)?|附近|周边|周围")
+NEAR_KM = 30.0
+
+
+def near_km(text: str | None) -> float | None:
+    """The distance a query asks for: "附近" → 30 km, "5公里内" → 5; None when it asks for none."""
+    m = _NEAR.search(unicodedata.normalize("NFKC", text or ""))
+    if m is None:
+        return None
+    return float(m.group(1)) if m.group(1) else NEAR_KM
+
+
 # What follows a town's or village's name: the name before it is not the district of the same name.
 _TOWN = frozenset("镇乡村")
 
@@ -311,7 +324,7 @@ def parse_query(text: str | None, *, occupation_filter: bool = True) -> ParsedQu
     place_words: list[str] = []
     leftovers: list[str] = []
     typed = unicodedata.normalize("NFKC", text or "").lower()
-    read = _read_pinyin(normalize(text or ""))
+    read = _read_pinyin(_NEAR.sub(" ", normalize(text or "")))
     slips: list[tuple[str, str]] = []
     for chunk in _SPLIT.split(read):
         if not chunk:

@@ -221,3 +221,31 @@ def test_the_search_log_counts_searches_that_found_nothing_without_personal_data
             if isinstance(handler, logging.FileHandler):
                 searchlog.log.removeHandler(handler)
                 handler.close()
+
+
+def test_nearby_means_around_the_worker_who_asks(app, make_employer, make_worker, client):
+    employer = make_employer()
+    employer.post("/api/v1/jobs", job_payload(title="电焊工", adcode="441900"))           # 东莞
+    employer.post("/api/v1/jobs", job_payload(title="电焊工", adcode="520102"))           # 贵阳, ~900 km
+    _drain(app)
+    worker = make_worker(current_adcode="441900")
+    for q in ["附近 电焊工", "电焊工 50公里以内"]:
+        body = worker.get("/api/v1/jobs", query_string={"q": q}).get_json()
+        assert [h["adcode"] for h in body["hits"]] == ["441900"], (q, body)
+    # Someone whose place is unknown gets every welder: "附近" alone says nothing about where.
+    assert client.get("/api/v1/jobs", query_string={"q": "附近 电焊工"}).get_json()["total"] == 2
+
+
+def test_a_vocabulary_change_says_which_postings_a_reindex_would_move(app, make_employer, engine):
+    from sqlalchemy import update
+
+    from market.models import Job
+
+    job = make_employer().post("/api/v1/jobs", job_payload(title="急招电焊工", occupation="welder")).get_json()
+    runner = app.test_cli_runner()
+    assert "0 postings would be read as another trade" in runner.invoke(args=["search", "trades"]).output
+    # As if the trade had been stored under an older vocabulary that read the title otherwise:
+    with engine.begin() as conn:
+        conn.execute(update(Job).where(Job.id == job["id"]).values(occupation="painter"))
+    out = runner.invoke(args=["search", "trades"]).output
+    assert "1 postings would be read as another trade" in out and "油漆工 → 焊工" in out

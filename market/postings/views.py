@@ -13,6 +13,7 @@ from market.errors import AppError, Forbidden, NotFound
 from market.models import (
     EMPLOYER,
     REVIEW_FLAGGED,
+    WORKER,
     Application,
     Employer,
     Job,
@@ -22,15 +23,35 @@ from market.models import (
 from market.postings import browse, services
 from market.postings.access import load_job, own_job, visible_to
 from market.web import api, api_user, commit, db, json_body, ok, page_user, roles_required
-from market.workers.services import worker_for_employer
+from market.workers.services import worker_for_employer, worker_of
+from search.query import near_km
 from search.suggest import did_you_mean, suggest
-from vocab import taxonomy
+from vocab import regions, taxonomy
 from vocab.terms import BENEFITS, EMPLOYMENT_TYPE_NAMES, EMPLOYMENT_TYPES
 
 bp = Blueprint("postings", __name__)
 
 
+def _near_the_viewer(filters: browse.JobFilters) -> None:
+    """"附近" or "5公里内" in the query: around the signed-in worker's place, when no point was given."""
+    km = near_km(filters.q)
+    if km is None or filters.radius_km is not None:
+        return
+    if filters.lat is None:
+        from flask import g
+        from flask_login import current_user
+
+        user = g.get("api_user") or (current_user.user if current_user.is_authenticated else None)
+        worker = worker_of(db(), user) if user is not None and user.role == WORKER else None
+        region = regions.get(worker.current_adcode) if worker is not None else None
+        if region is None:
+            return
+        filters.lat, filters.lng = region.lat, region.lng
+    filters.radius_km = km
+
+
 def _search(filters: browse.JobFilters) -> browse.Page:
+    _near_the_viewer(filters)
     gateway = current_app.extensions["market"].search
     today = clock.today()
     page = gateway.search(filters, today=today) if gateway is not None else None

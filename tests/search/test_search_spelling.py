@@ -134,3 +134,11 @@ def test_did_you_mean_offers_the_known_words_a_query_starts_like():
 
     assert did_you_mean("电焊工夜班急招") in ("电焊工", "电焊工人")
     assert did_you_mean("zzzzqqq") is None
+
+
+def test_distance_words_are_read_as_a_radius_not_as_text():
+    from search.query import near_km
+
+    assert near_km("附近 电焊工") == 30.0 and near_km("电焊工 5公里以内") == 5.0 and near_km("电焊工") is None
+    p = parse_query("东莞 电焊工 10公里内")
+    assert (p.places, p.occupations, p.text) == (["441900"], ["welder"], "")
