@@ -23,9 +23,19 @@ _DIGITS = re.compile(r"\d{5,}")
 
 
 def open_log(path: str | None) -> None:
-    """Write search lines to ``path`` (rotated at 5 MB, three kept); once per process."""
-    if not path or any(isinstance(h, RotatingFileHandler) for h in log.handlers):
+    """Write search lines to ``path`` (rotated at 5 MB, three kept); once per process and path.
+
+    An app made again with another path (a test, a second app in one process) writes to the new one.
+    """
+    if not path:
         return
+    target = str(Path(path).resolve())
+    for handler in list(log.handlers):
+        if isinstance(handler, RotatingFileHandler):
+            if handler.baseFilename == target:
+                return
+            log.removeHandler(handler)
+            handler.close()
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     handler = RotatingFileHandler(path, maxBytes=5 * 1024 * 1024, backupCount=3, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(message)s"))
