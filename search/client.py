@@ -11,6 +11,7 @@ from :func:`ensure_search_key` (the web app's queries).
 
 from __future__ import annotations
 
+import http.client
 import socket
 import time
 import uuid
@@ -68,7 +69,7 @@ class TaskTimeout(SearchError):
 _QUICKACK = getattr(socket, "TCP_QUICKACK", None)
 
 
-class _QuickAck:
+class _QuickAck(http.client.HTTPConnection):
     def getresponse(self, *args, **kwargs):
         if _QUICKACK is not None and self.sock is not None:
             try:
@@ -136,7 +137,8 @@ class SearchEngine:
 
     def with_key(self, api_key: str, **overrides: Any) -> SearchEngine:
         """Another engine on the same server and index with a different key."""
-        kwargs = {"index_uid": self.index_uid, "timeout": self.timeout, "write_timeout": self.write_timeout}
+        kwargs: dict[str, Any] = {"index_uid": self.index_uid, "timeout": self.timeout,
+                                  "write_timeout": self.write_timeout}
         kwargs.update(overrides)
         return SearchEngine(self.url, api_key, **kwargs)
 

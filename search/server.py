@@ -13,6 +13,7 @@ import subprocess
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 import requests
 
@@ -50,7 +51,7 @@ class LocalMeili:
     process: subprocess.Popen
     data_dir: Path
     log_path: Path
-    _log_file: object = field(default=None, repr=False)
+    _log_file: IO[bytes] | None = field(default=None, repr=False)
 
     def alive(self) -> bool:
         return self.process.poll() is None
@@ -122,7 +123,7 @@ def start_local(
     log_path = data / "meilisearch.log"
     if log_path.exists() and log_path.stat().st_size > 5_000_000:
         log_path.replace(data / "meilisearch.log.1")  # keep one old log, not an ever-growing one
-    log_file = open(log_path, "ab")  # noqa: SIM115 - kept open for the server's lifetime
+    log_file = open(log_path, "ab")
     # The key goes through the environment (not argv, which any local user can read); other MEILI_*
     # variables of ours (MEILI_URL, MEILI_BIN) are not the server's options, so they are left out.
     child_env = {k: v for k, v in os.environ.items() if not k.startswith("MEILI_")}
@@ -134,7 +135,7 @@ def start_local(
         stderr=subprocess.STDOUT,
         cwd=data,
         env=child_env,
-        preexec_fn=_die_with_parent,  # noqa: PLW1509 - only prctl, before exec
+        preexec_fn=_die_with_parent,
     )
     server = LocalMeili(url, master_key, process, data, log_path, log_file)
     deadline = time.monotonic() + startup_timeout
