@@ -1,4 +1,4 @@
-"""Search benchmark of the site: `python -m market.bench_search --data /work/shared/data/market-v1`.
+"""Search benchmark of the site: `python -m bench.search --data /work/shared/data/market-v1`.
 
 One run, on a local Meilisearch and a SQLite database of the market (imported here, or ``--database-url``):
 
@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import cProfile
-import ctypes
 import datetime as dt
 import gc
 import inspect
@@ -51,6 +50,7 @@ import requests
 from tqdm import tqdm
 
 from market.config import ROOT
+from search.process import Child, die_with_parent, free_port, start
 
 LIVE_INDEX = "jobs"
 INDEX_TARGET = 1.3
@@ -64,69 +64,25 @@ def say(message: str) -> None:
 
 # -- processes ---------------------------------------------------------------------------------------------
 
-def _die_with_parent() -> None:
-    # In the child before exec: if this process dies without cleaning up, the kernel stops gunicorn too.
-    with contextlib.suppress(OSError):
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-
-
-@dataclass
-class Gunicorn:
-    process: subprocess.Popen
-    url: str
-    log_path: Path
-    _log: Any = None
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=25)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
-        if self._log is not None:
-            self._log.close()
-            self._log = None
-
-    def log_tail(self, lines: int = 20) -> str:
-        try:
-            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
-        except OSError:
-            return ""
-
-
-def start_gunicorn(workdir: Path, env_overrides: dict[str, str], *, workers: int | None) -> Gunicorn:
-    from search.server import free_port
-
+def start_gunicorn(workdir: Path, env_overrides: dict[str, str], *, workers: int | None) -> Child:
+    """The site on gunicorn as `make run` serves it, on a free port, ready once /healthz answers 200."""
     port = free_port()
     env = dict(os.environ)
     env.update(env_overrides)
     if workers:
         env["WEB_CONCURRENCY"] = str(workers)
-    log_path = workdir / "gunicorn.log"
-    log = open(log_path, "ab")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), "--bind", f"127.0.0.1:{port}",
-         "wsgi:app"],
-        cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-        preexec_fn=_die_with_parent,
-    )
-    server = Gunicorn(process, f"http://127.0.0.1:{port}", log_path, log)
-    deadline = time.monotonic() + 60
-    while True:
-        if process.poll() is not None:
-            server.stop()
-            raise RuntimeError(f"gunicorn exited with code {process.returncode}:\n{server.log_tail()}")
+    url = f"http://127.0.0.1:{port}"
+
+    def ready() -> bool:
         try:
-            if requests.get(f"{server.url}/healthz", timeout=2).status_code == 200:
-                return server
+            return requests.get(f"{url}/healthz", timeout=2).status_code == 200
         except requests.RequestException:
-            pass
-        if time.monotonic() > deadline:
-            server.stop()
-            raise RuntimeError(f"gunicorn did not answer within 60 s:\n{server.log_tail()}")
-        time.sleep(0.1)
+            return False
+
+    child = start("gunicorn", [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"),
+                               "--bind", f"127.0.0.1:{port}", "wsgi:app"],
+                  log_path=workdir / "gunicorn.log", ready=ready, cwd=ROOT, env=env, timeout=60, url=url)
+    return child
 
 
 # -- the database --------------------------------------------------------------------------------------------
@@ -553,7 +509,7 @@ def profile_app(client, probes: list[Probe], top: int, passes: int = 3) -> list[
     return lines
 
 
-def worker_pids(server: Gunicorn) -> list[int]:
+def worker_pids(server: Child) -> list[int]:
     pid = server.process.pid
     try:
         return [int(x) for x in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
@@ -561,7 +517,7 @@ def worker_pids(server: Gunicorn) -> list[int]:
         return []
 
 
-def spy_gunicorn(py_spy: str, server: Gunicorn, probes: list[Probe], workdir: Path, top: int,
+def spy_gunicorn(py_spy: str, server: Child, probes: list[Probe], workdir: Path, top: int,
                  seconds: float = 30.0, rate: int = 250) -> list[str]:
     """py-spy on the gunicorn workers while the query set is sent over HTTP: where a worker's time goes,
     in ms per request (inclusive for project functions, own time for the rest)."""
@@ -576,7 +532,7 @@ def spy_gunicorn(py_spy: str, server: Gunicorn, probes: list[Probe], workdir: Pa
         spies.append(subprocess.Popen(
             [py_spy, "record", "--pid", str(pid), "--duration", str(int(seconds)), "--rate", str(rate), "--idle",
              "--nonblocking", "--format", "raw", "--output", str(outputs[-1])],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=_die_with_parent))
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=die_with_parent))
     time.sleep(1.0)  # attaching
     session = requests.Session()
     sent, started = 0, time.perf_counter()
@@ -904,7 +860,7 @@ def _terminate(signum, _frame) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m market.bench_search", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m bench.search", description=__doc__.splitlines()[0])
     parser.add_argument("--data", required=True, help="a market-v1 folder")
     parser.add_argument("--database-url", help="a database that already holds the market (skips the import); "
                                                "its import-time outbox rows are marked done")
