@@ -90,7 +90,8 @@ def place_name(adcode: str | None) -> str:
     if not adcode:
         return NO_PLACE
     if adcode[:2] in regions.MUNICIPALITIES:
-        return province_name(adcode[:2])
+        # 重庆 keeps its counties apart from its districts (500200): two rows that must not read the same.
+        return province_name(adcode[:2]) + ("（所辖县）" if adcode[2:4] == "02" else "")
     return regions.full_name(adcode) or adcode
 
 
