@@ -18,7 +18,7 @@
       xAxis: { type: "value" },
       yAxis: { type: "category", data: labels, axisLabel: { width: 110, overflow: "truncate" } },
       series: chart.series.map(function (s) {
-        return { name: s.name, type: "bar", data: s.values.slice().reverse() };
+        return { name: s.name, type: "bar", barMaxWidth: 24, data: s.values.slice().reverse() };
       })
     });
     window.addEventListener("resize", function () { plot.resize(); });
