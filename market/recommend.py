@@ -50,19 +50,22 @@ def to_profile(worker: Worker, cipher: PersonalDataCipher | None = None) -> Work
         discoverable=worker.discoverable)
 
 
-def track_record(session: Session) -> TrackRecord:
-    """Applications and hires so far, per posting and per employer, counted in the database."""
+def track_record(session: Session, today: date) -> TrackRecord:
+    """Applications and hires before ``today``, per posting and per employer, counted in the database: the
+    record as it stood at the start of the day, the same snapshot ``matching.offline`` ranks with."""
     track = TrackRecord()
     hired = func.sum(case((Application.status == HIRED, 1), else_=0))
     rows = session.exec(select(Application.job_id, Job.employer_id, func.count(), hired)
-                        .join(Job, Job.id == Application.job_id).group_by(Application.job_id, Job.employer_id))
+                        .join(Job, Job.id == Application.job_id).where(Application.applied_at < today)
+                        .group_by(Application.job_id, Job.employer_id))
     for job_id, employer_id, applications, hires in rows:
         track.posting_applications[str(job_id)] = int(applications)
         track.posting_hires[str(job_id)] = int(hires or 0)
         key = str(employer_id)
         track.employer_applications[key] = track.employer_applications.get(key, 0) + int(applications)
         track.employer_hires[key] = track.employer_hires.get(key, 0) + int(hires or 0)
-    for employer_id, postings in session.exec(select(Job.employer_id, func.count()).group_by(Job.employer_id)):
+    for employer_id, postings in session.exec(select(Job.employer_id, func.count()).where(Job.posted_at < today)
+                                              .group_by(Job.employer_id)):
         track.employer_postings[str(employer_id)] = int(postings)
     return track
 
@@ -121,7 +124,7 @@ class RankerService:
             if key != self._index_key:
                 jobs = list(session.exec(select(Job).join(Employer, Employer.id == Job.employer_id)
                                          .where(day_clause).order_by(Job.id)))
-                self._track = track_record(session)
+                self._track = track_record(session, today)
                 self._index = Ranker.index([to_posting(j) for j in jobs], self._track)
                 self._index_key = key
             self._checked_at = time.monotonic()
@@ -140,8 +143,11 @@ class RankerService:
         profile = to_profile(worker, cipher)
         history = self.history(session, worker)
         ranker = self.ranker()
-        scored = ranker.recommend(profile, index, k, history=history, as_of=today, track=track)
-        blocked = ranker.blocked_by_certificate(profile, index, 5, history=history, as_of=today, track=track)
+        # Every posting applied to stays out, today's applications too (they are not history until tomorrow).
+        applied = {a.posting.id for a in history}
+        scored = ranker.recommend(profile, index, k, history=history, as_of=today, track=track, exclude=applied)
+        blocked = ranker.blocked_by_certificate(profile, index, 5, history=history, as_of=today, track=track,
+                                                exclude=applied)
         wanted = {int(s.id) for s in scored} | {int(pid) for pid, _ in blocked}
         jobs = {j.id: j for j in session.exec(select(Job).where(Job.id.in_(wanted)))}
         return ([(jobs[int(s.id)], s) for s in scored],
@@ -162,16 +168,16 @@ class RankerService:
             return []
         # Employers never learn priority groups: the profiles carry none.
         profiles = [to_profile(w) for w in workers.values()]
-        track = self._track or track_record(session)
+        track = self._track or track_record(session, today)
         scored = self.ranker().candidates(to_posting(job), profiles, k, as_of=today, track=track)
         return [(workers[int(s.id)], s) for s in scored]
 
 
 def training_data(session: Session) -> tuple[list[Posting], list[WorkerProfile], list[AppRecord]]:
     """Every posting, worker and application in the database, as the ranker trains on them."""
-    postings = [to_posting(j) for j in session.exec(select(Job))]
-    workers = [to_profile(w) for w in session.exec(select(Worker))]
+    postings = [to_posting(j) for j in session.exec(select(Job).order_by(Job.id))]
+    workers = [to_profile(w) for w in session.exec(select(Worker).order_by(Worker.id))]
     apps = [AppRecord(str(a.worker_id), str(a.job_id), a.applied_at, a.status == HIRED)
-            for a in session.exec(select(Application))]
+            for a in session.exec(select(Application).order_by(Application.id))]
     return postings, workers, apps
 

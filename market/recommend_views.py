@@ -34,7 +34,8 @@ def _for_worker(worker: Worker, k: int) -> dict:
         return browse.job_public(job, employers[job.employer_id], today=today, full=False)
 
     return {
-        "items": [{"job": public(job), "score": round(s.score, 4), "reasons": s.reasons} for job, s in scored],
+        "items": [{"job": public(job), "score": round(s.score, 4), "reasons": s.reasons,
+                   "caveats": s.caveats} for job, s in scored],
         "needs_certificate": [{"job": public(job), "certificate": cert} for job, cert in blocked],
         "model": "trained" if state.ranker.has_model() else "fallback",
     }
