@@ -36,6 +36,8 @@ _ROUTES = [
     ("get", "/employer/jobs", "本单位的岗位", "employer", False),
     ("post", "/employers", "登记单位（统一社会信用代码）", "employer", True),
     ("get", "/employers/me", "本单位的审核状态", "employer", False),
+    ("put", "/employers/me", "修改未通过（或待人工核实）的单位登记并重新提交审核", "employer", True),
+    ("post", "/jobs/{id}/invitations", "邀请推荐的求职者投递（worker_id；消息和短信通知对方）", "employer", True),
     ("get", "/me/profile", "我的求职资料", "worker", False),
     ("put", "/me/profile", "修改求职资料（敏感信息需单独同意）", "worker", True),
     ("delete", "/me", "删除账号和个人信息", "any", False),

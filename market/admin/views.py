@@ -27,6 +27,10 @@ from market.workers import services as workers
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
+def _sms():  # noqa: ANN202
+    return current_app.extensions["market"].sms
+
+
 def _employer(employer_id: int) -> Employer:
     employer = db().get(Employer, employer_id)
     if employer is None:
@@ -73,7 +77,7 @@ def api_decide_employer(employer_id: int):
     staff = api_user(ADMIN)
     data = json_body()
     employer = employers.decide(session=db(), employer=_employer(employer_id), staff=staff,
-                                approve=bool(data.get("approve")), note=str(data.get("note") or ""))
+                                approve=bool(data.get("approve")), note=str(data.get("note") or ""), sms=_sms())
     commit()
     return ok(employers.employer_public(employer))
 
@@ -87,7 +91,8 @@ def api_flagged():
 @api.post("/admin/jobs/<int:job_id>/take-down")
 def api_take_down(job_id: int):
     staff = api_user(ADMIN)
-    job = postings.take_down(session=db(), job=_job(job_id), staff=staff, reason=json_body().get("reason", ""))
+    job = postings.take_down(session=db(), job=_job(job_id), staff=staff, reason=json_body().get("reason", ""),
+                             sms=_sms())
     commit()
     return ok({"id": job.id, "status": job.status})
 
@@ -128,7 +133,7 @@ def dashboard():
 @roles_required(ADMIN)
 def decide_employer(employer_id: int):
     employers.decide(session=db(), employer=_employer(employer_id), staff=page_user(),
-                     approve=request.form.get("approve") == "1", note=request.form.get("note", ""))
+                     approve=request.form.get("approve") == "1", note=request.form.get("note", ""), sms=_sms())
     commit()
     flash("已处理")
     return redirect(url_for("admin.dashboard"))
@@ -137,7 +142,8 @@ def decide_employer(employer_id: int):
 @bp.post("/jobs/<int:job_id>/take-down")
 @roles_required(ADMIN)
 def take_down(job_id: int):
-    postings.take_down(session=db(), job=_job(job_id), staff=page_user(), reason=request.form.get("reason", ""))
+    postings.take_down(session=db(), job=_job(job_id), staff=page_user(), reason=request.form.get("reason", ""),
+                       sms=_sms())
     commit()
     flash("已下架")
     return redirect(url_for("admin.dashboard"))
