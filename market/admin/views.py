@@ -6,19 +6,19 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from sqlmodel import select
 
-from market import clock
+from market import audit, clock
 from market.employers import services as employers
-from market.errors import AppError, NotFound
+from market.errors import AppError, Invalid, NotFound
 from market.models import (
     ADMIN,
     EMPLOYER_PENDING,
     EMPLOYER_REVIEW,
     JOB_TAKEN_DOWN,
     REVIEW_FLAGGED,
-    AuditEntry,
     Employer,
     Job,
 )
+from market.organisers import services as organisers
 from market.postings import browse
 from market.postings import services as postings
 from market.web import api, api_user, commit, db, json_body, ok, page_user, roles_required
@@ -58,10 +58,14 @@ def flagged_jobs() -> list[dict]:
     return [browse.job_public(j, e, today=today, full=False) | {"review_reason": j.review_reason} for j, e in rows]
 
 
-def audit_trail(limit: int = 200) -> list[dict]:
-    rows = db().exec(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit))
-    return [{"id": a.id, "actor_id": a.actor_id, "action": a.action, "target_type": a.target_type,
-             "target_id": a.target_id, "detail": a.detail, "at": a.at.isoformat(timespec="seconds")} for a in rows]
+def _audit_filters() -> tuple[int | None, str | None]:
+    actor = request.args.get("actor", "").strip()
+    action = request.args.get("action", "").strip()
+    if actor and not actor.isdigit():
+        raise Invalid({"actor": "操作人应为用户编号"})
+    if action and action not in audit.ACTION_NAMES and action not in {a.split(".")[0] for a in audit.ACTION_NAMES}:
+        raise Invalid({"action": "没有这种操作"})
+    return (int(actor) if actor else None), (action or None)
 
 
 # ---- API ----
@@ -117,7 +121,8 @@ def api_counter_register():
 @api.get("/admin/audit")
 def api_audit():
     api_user(ADMIN)
-    return ok({"items": audit_trail()})
+    actor, action = _audit_filters()
+    return ok({"items": audit.trail(db(), actor_id=actor, action=action)})
 
 
 # ---- Pages ----
@@ -126,7 +131,20 @@ def api_audit():
 @roles_required(ADMIN)
 def dashboard():
     return render_template("admin/dashboard.html", employers=[employers.employer_public(e) for e in pending_employers()],
-                           jobs=flagged_jobs(), audit=audit_trail(50))
+                           jobs=flagged_jobs(), audit=audit.trail(db(), limit=20),
+                           organisers=[organisers.application_public(a) for a in organisers.pending(db())])
+
+
+@bp.get("/audit")
+@roles_required(ADMIN)
+def audit_page():
+    try:
+        actor, action = _audit_filters()
+    except AppError as exc:
+        return render_template("admin/audit.html", items=[], actors=audit.actors(db()), actions=audit.ACTION_NAMES,
+                               actor=None, action=None, error=exc.message), exc.status
+    return render_template("admin/audit.html", items=audit.trail(db(), actor_id=actor, action=action),
+                           actors=audit.actors(db()), actions=audit.ACTION_NAMES, actor=actor, action=action)
 
 
 @bp.post("/employers/<int:employer_id>/decision")
