@@ -24,7 +24,7 @@ ACTION_NAMES = {
     "organiser.apply": "申请组织者账号", "organiser.approve": "组织者申请通过", "organiser.refuse": "组织者申请不通过",
 }
 TARGET_NAMES = {"user": "账号", "worker": "求职者", "employer": "单位", "job": "岗位", "application": "投递",
-                "complaint": "投诉", "live_session": "直播", "organiser_application": "组织者申请"}
+                "complaint": "投诉", "live_session": "直播", "organiser": "组织者申请"}
 ROLE_NAMES = {"worker": "求职者", "employer": "招工单位", "organiser": "组织者", "admin": "人社"}
 
 

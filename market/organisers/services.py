@@ -57,7 +57,7 @@ def apply(*, session: Session, data: dict, sms: SmsSender | None = None) -> Orga
                                        purpose=purpose, password_hash=hash_password(str(data.get("password"))))
     session.add(application)
     session.flush()
-    record(session, actor=None, action="organiser.apply", target=("organiser_application", application.id))
+    record(session, actor=None, action="organiser.apply", target=("organiser", application.id))
     return application
 
 
@@ -97,7 +97,7 @@ def decide(*, session: Session, application: OrganiserApplication, staff: User, 
     application.decided_at = clock.now()
     session.add(application)
     record(session, actor=staff, action="organiser.approve" if approve else "organiser.refuse",
-           target=("organiser_application", application.id), note=note[:200] or None)
+           target=("organiser", application.id), note=note[:200] or None)
     if sms is not None:
         phone = application.phone
         after_commit(session, lambda: sms.send(phone, text))
