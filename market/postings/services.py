@@ -25,7 +25,7 @@ from market.models import (
 )
 from market.notify import notify
 from market.outbox import enqueue_index, touch
-from market.postings.rules import screen
+from market.postings.rules import below_minimum_wage, screen
 from market.sms import SmsSender
 from vocab import regions, taxonomy
 from vocab.terms import BENEFITS, EMPLOYMENT_TYPES, WAGE_UNITS, benefit_mask, monthly
@@ -178,6 +178,10 @@ def clean(data: dict[str, Any], *, today: date, current: Job | None = None) -> d
     screening = screen(title, description)
     for field, reason in screening.refusals.items():
         errors.add(field, reason)
+    low = below_minimum_wage(wage_min=out.get("wage_min"), wage_max=out.get("wage_max"), wage_unit=out.get("wage_unit"),
+                             employment_type=out.get("employment_type"), adcode=out.get("adcode"))
+    if low:
+        errors.add("wage_min", low)
     errors.raise_if_any()
     out["age_min"], out["age_max"] = screening.age_min, screening.age_max
     out["_flag"] = screening.flag_reason
