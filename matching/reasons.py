@@ -36,6 +36,16 @@ def distance_text(d: float, worker_adcode: str | None, posting_adcode: str | Non
     return f"约 {_round_km(d)} 公里"
 
 
+def _home_text(dh: float, home_adcode: str | None, posting_adcode: str | None) -> str:
+    """Near the hometown, as honestly as `distance_text`."""
+    h, p = str(home_adcode or ""), str(posting_adcode or "")
+    if h[:6] == p[:6] and len(p) >= 6:
+        return "就在家乡，适合返乡就业"
+    if h[:4] == p[:4] and len(p) >= 4 and dh < 15:
+        return "在家乡所在的市，适合返乡就业"
+    return f"离家乡约 {_round_km(dh)} 公里，适合返乡就业"
+
+
 def _round_km(d: float) -> int:
     if d < 50:
         return max(1, round(d))
@@ -87,7 +97,7 @@ def worker_reasons(
     if not np.isnan(d):
         out.append(distance_text(d, worker.current_adcode, posting.adcode))
     if not np.isnan(dh) and dh + 1 < d and dh <= 100:
-        out.append(f"离家乡 {max(1, round(dh))} 公里，适合返乡就业")
+        out.append(_home_text(dh, worker.hometown_adcode, posting.adcode))
     elif x[F["worker_returned"]] and not np.isnan(d) and d <= 30:
         out.append("家门口就业")
     if posting.cooperation and x[F["cooperation_match"]]:

@@ -126,7 +126,7 @@ def test_returning_worker_sees_work_near_home():
     far = make_posting(adcode="110105")
     recs = ranker.recommend(returning, [far, near_home], k=2, as_of=AS_OF)
     assert recs[0].id == near_home.id
-    assert any(r.startswith("离家乡") for r in recs[0].reasons)
+    assert "就在家乡，适合返乡就业" in recs[0].reasons  # both only the county's centre: never "1 公里"
     liuzhi = make_posting(adcode=LIUZHI)
     stayed = make_worker(current_adcode=BIJIE, hometown_adcode=BIJIE, mobility="local")
     assert ranker.recommend(stayed, [far, liuzhi], k=1, as_of=AS_OF)[0].id == liuzhi.id
