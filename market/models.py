@@ -314,3 +314,27 @@ class Fair(SQLModel, table=True):
     target_groups: list[str] = _json_column()
     description: str = Field(default="", max_length=2000)
     created_at: datetime = Field(default_factory=now)
+
+
+# ---- siterecs ----
+# A person asks for an organiser account (job fairs, live sessions); staff decide. The account is made only
+# on approval, with the password the applicant set when applying.
+ORGANISER_PENDING, ORGANISER_APPROVED, ORGANISER_REFUSED = "pending", "approved", "refused"
+
+
+class OrganiserApplication(SQLModel, table=True):
+    __tablename__ = "organiser_applications"
+
+    id: int | None = Field(default=None, primary_key=True)
+    phone: str = Field(max_length=11, index=True)
+    name: str = Field(max_length=60)
+    password_hash: str = Field(max_length=200)
+    organisation: str = Field(max_length=100)
+    adcode: str = Field(max_length=6)
+    purpose: str = Field(default="", max_length=500)
+    status: str = Field(default=ORGANISER_PENDING, max_length=16, index=True)
+    review_note: str | None = Field(default=None, max_length=200)
+    user_id: int | None = Field(default=None, foreign_key="users.id")
+    decided_by: int | None = Field(default=None, foreign_key="users.id")
+    decided_at: datetime | None = None
+    created_at: datetime = Field(default_factory=now)

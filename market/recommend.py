@@ -13,14 +13,28 @@ from pathlib import Path
 from sqlalchemy import String, case, cast, func, or_
 from sqlmodel import Session, select
 
+from market.audit import record
 from market.crypto import PersonalDataCipher
-from market.models import HIRED, Application, Employer, Job, User, Worker
+from market.errors import Conflict, NotFound
+from market.models import (
+    EMPLOYER_VERIFIED,
+    HIRED,
+    JOB_OPEN,
+    Application,
+    Employer,
+    Job,
+    Notification,
+    User,
+    Worker,
+)
+from market.notify import notify
 from market.postings.browse import open_on_clause
+from market.sms import SmsSender
 from market.workers.services import priority_groups
 from matching.ranker import Ranker
 from matching.types import Application as AppRecord
 from matching.types import ModelVersionError, PastApplication, Posting, Scored, TrackRecord, WorkerProfile
-from vocab import taxonomy
+from vocab import regions, taxonomy
 
 log = logging.getLogger("market.recommend")
 CANDIDATE_POOL = 5000
@@ -50,19 +64,22 @@ def to_profile(worker: Worker, cipher: PersonalDataCipher | None = None) -> Work
         discoverable=worker.discoverable)
 
 
-def track_record(session: Session) -> TrackRecord:
-    """Applications and hires so far, per posting and per employer, counted in the database."""
+def track_record(session: Session, today: date) -> TrackRecord:
+    """Applications and hires before ``today``, per posting and per employer, counted in the database: the
+    record as it stood at the start of the day, the same snapshot ``matching.offline`` ranks with."""
     track = TrackRecord()
     hired = func.sum(case((Application.status == HIRED, 1), else_=0))
     rows = session.exec(select(Application.job_id, Job.employer_id, func.count(), hired)
-                        .join(Job, Job.id == Application.job_id).group_by(Application.job_id, Job.employer_id))
+                        .join(Job, Job.id == Application.job_id).where(Application.applied_at < today)
+                        .group_by(Application.job_id, Job.employer_id))
     for job_id, employer_id, applications, hires in rows:
         track.posting_applications[str(job_id)] = int(applications)
         track.posting_hires[str(job_id)] = int(hires or 0)
         key = str(employer_id)
         track.employer_applications[key] = track.employer_applications.get(key, 0) + int(applications)
         track.employer_hires[key] = track.employer_hires.get(key, 0) + int(hires or 0)
-    for employer_id, postings in session.exec(select(Job.employer_id, func.count()).group_by(Job.employer_id)):
+    for employer_id, postings in session.exec(select(Job.employer_id, func.count()).where(Job.posted_at < today)
+                                              .group_by(Job.employer_id)):
         track.employer_postings[str(employer_id)] = int(postings)
     return track
 
@@ -121,7 +138,7 @@ class RankerService:
             if key != self._index_key:
                 jobs = list(session.exec(select(Job).join(Employer, Employer.id == Job.employer_id)
                                          .where(day_clause).order_by(Job.id)))
-                self._track = track_record(session)
+                self._track = track_record(session, today)
                 self._index = Ranker.index([to_posting(j) for j in jobs], self._track)
                 self._index_key = key
             self._checked_at = time.monotonic()
@@ -140,8 +157,11 @@ class RankerService:
         profile = to_profile(worker, cipher)
         history = self.history(session, worker)
         ranker = self.ranker()
-        scored = ranker.recommend(profile, index, k, history=history, as_of=today, track=track)
-        blocked = ranker.blocked_by_certificate(profile, index, 5, history=history, as_of=today, track=track)
+        # Every posting applied to stays out, today's applications too (they are not history until tomorrow).
+        applied = {a.posting.id for a in history}
+        scored = ranker.recommend(profile, index, k, history=history, as_of=today, track=track, exclude=applied)
+        blocked = ranker.blocked_by_certificate(profile, index, 5, history=history, as_of=today, track=track,
+                                                exclude=applied)
         wanted = {int(s.id) for s in scored} | {int(pid) for pid, _ in blocked}
         jobs = {j.id: j for j in session.exec(select(Job).where(Job.id.in_(wanted)))}
         return ([(jobs[int(s.id)], s) for s in scored],
@@ -149,6 +169,16 @@ class RankerService:
 
     def candidates(self, session: Session, job: Job, *, k: int, today: date) -> list[tuple[Worker, Scored]]:
         """Discoverable workers for a posting, best first, with reasons safe to show its employer."""
+        return self.candidates_explained(session, job, k=k, today=today)[0]
+
+    def candidates_explained(self, session: Session, job: Job, *, k: int,
+                             today: date) -> tuple[list[tuple[Worker, Scored]], str | None]:
+        """The candidates, and when there are none, why not, in words the employer can act on."""
+        employer = session.get(Employer, job.employer_id)
+        if employer is None or employer.status != EMPLOYER_VERIFIED:
+            return [], "单位通过审核后，岗位才会向求职者展示，也才有推荐人选。"
+        if job.status != JOB_OPEN or not job.posted_at <= today < job.closes_at:
+            return [], "这个岗位现在不在招（已暂停、已下架或已截止），重新开放后才有推荐人选。"
         trades = {c for c in (job.occupation, taxonomy.guess_occupation(job.title, job.description)) if c}
         province = job.adcode[:2]
         pool_query = (select(Worker).join(User, User.id == Worker.user_id)
@@ -158,20 +188,59 @@ class RankerService:
                                  Worker.hometown_adcode.like(f"{province}%")))
                       .order_by(Worker.updated_at.desc()).limit(CANDIDATE_POOL))
         workers = {w.id: w for w in session.exec(pool_query)}
+        trade = "、".join(taxonomy.name_of(t) for t in sorted(trades)) or "这个工种"
+        place = regions.full_name(job.adcode[:2] + "0000") or "本省"
         if not workers:
-            return []
+            return [], (f"{place}还没有登记为{trade}、愿意被单位找到的求职者，愿意跨省的也没有。"
+                        "岗位照常展示，有人登记后这里就会出现；也可以报名招聘会或直播带岗。")
         # Employers never learn priority groups: the profiles carry none.
         profiles = [to_profile(w) for w in workers.values()]
-        track = self._track or track_record(session)
+        track = self._track or track_record(session, today)
         scored = self.ranker().candidates(to_posting(job), profiles, k, as_of=today, track=track)
-        return [(workers[int(s.id)], s) for s in scored]
+        found = [(workers[int(s.id)], s) for s in scored]
+        if found:
+            return found, None
+        if job.cert_required:
+            return [], (f"有 {len(workers)} 位{trade}愿意被找到，但都没有登记岗位要求的“{job.cert_required}”。"
+                        "如果这个证不是必须的，可以在岗位里去掉。")
+        return [], f"有 {len(workers)} 位{trade}愿意被找到，但他们只在本地找工作，离岗位太远。"
+
+
+def invitation_text(job: Job, employer: Employer) -> str:
+    return f"“{employer.name}”看了您的资料，邀请您投递岗位“{job.title}”（岗位编号 {job.id}），在“岗位”里搜索或打开 /jobs/{job.id} 查看。"
+
+
+def invite_to_apply(*, session: Session, job: Job, employer: Employer, worker: Worker, actor: User,
+                    today: date, sms: SmsSender | None) -> bool:
+    """An employer asks a recommended worker to apply: a message in the worker's inbox (and an SMS).
+    Once per posting and worker; False when they had been invited already."""
+    if employer.status != EMPLOYER_VERIFIED or job.status != JOB_OPEN or not job.posted_at <= today < job.closes_at:
+        raise Conflict("岗位在招时才能邀请求职者投递", fields={"job": "不在招"})
+    user = session.get(User, worker.user_id)
+    if not worker.discoverable or user is None or not user.active:
+        raise NotFound("没有这位求职者")
+    if session.exec(select(Application.id).where(Application.job_id == job.id,
+                                                 Application.worker_id == worker.id)).first():
+        raise Conflict("这位求职者已经投递过这个岗位", fields={"worker_id": "已投递"})
+    body = invitation_text(job, employer)
+    if session.exec(select(Notification.id).where(Notification.user_id == user.id, Notification.body == body)).first():
+        return False
+    notify(session, user=user, app=None, body=body, sms=sms)
+    record(session, actor=actor, action="job.invite", target=("job", job.id), worker_id=worker.id)
+    return True
+
+
+def invited_workers(session: Session, job: Job, employer: Employer) -> set[int]:
+    """Workers already invited to ``job`` (their user ids)."""
+    body = invitation_text(job, employer)
+    return set(session.exec(select(Notification.user_id).where(Notification.body == body)))
 
 
 def training_data(session: Session) -> tuple[list[Posting], list[WorkerProfile], list[AppRecord]]:
     """Every posting, worker and application in the database, as the ranker trains on them."""
-    postings = [to_posting(j) for j in session.exec(select(Job))]
-    workers = [to_profile(w) for w in session.exec(select(Worker))]
+    postings = [to_posting(j) for j in session.exec(select(Job).order_by(Job.id))]
+    workers = [to_profile(w) for w in session.exec(select(Worker).order_by(Worker.id))]
     apps = [AppRecord(str(a.worker_id), str(a.job_id), a.applied_at, a.status == HIRED)
-            for a in session.exec(select(Application))]
+            for a in session.exec(select(Application).order_by(Application.id))]
     return postings, workers, apps
 

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from sqlmodel import select
 
-from market import clock
+from market import clock, recommend
 from market.errors import Forbidden, Invalid, NotFound
 from market.models import EMPLOYER, WORKER, Employer, Worker
 from market.postings import browse
 from market.postings.access import is_staff, own_job
-from market.web import api, api_user, db, ok, page_user, roles_required
+from market.web import api, api_user, commit, db, json_body, ok, page_user, roles_required
 from market.workers.services import worker_for_employer, worker_of
 
 bp = Blueprint("recommend", __name__)
@@ -34,7 +34,8 @@ def _for_worker(worker: Worker, k: int) -> dict:
         return browse.job_public(job, employers[job.employer_id], today=today, full=False)
 
     return {
-        "items": [{"job": public(job), "score": round(s.score, 4), "reasons": s.reasons} for job, s in scored],
+        "items": [{"job": public(job), "score": round(s.score, 4), "reasons": s.reasons,
+                   "caveats": s.caveats} for job, s in scored],
         "needs_certificate": [{"job": public(job), "certificate": cert} for job, cert in blocked],
         "model": "trained" if state.ranker.has_model() else "fallback",
     }
@@ -56,9 +57,28 @@ def api_candidates(job_id: int):
     user = api_user(EMPLOYER, "admin")
     job, _ = own_job(db(), job_id, user)
     state = current_app.extensions["market"]
-    found = state.ranker.candidates(db(), job, k=_k(), today=clock.today())
+    found, why = state.ranker.candidates_explained(db(), job, k=_k(), today=clock.today())
     return ok({"items": [{"worker": worker_for_employer(w), "score": round(s.score, 4), "reasons": s.reasons}
-                         for w, s in found]})
+                         for w, s in found], "empty_reason": why})
+
+
+def _invite(user, job_id: int, worker_id: object) -> bool:
+    job, employer = own_job(db(), job_id, user)
+    if not str(worker_id or "").isdigit():
+        raise Invalid({"worker_id": "请指明要邀请的求职者（worker_id）"})
+    worker = db().get(Worker, int(str(worker_id)))
+    if worker is None:
+        raise NotFound("没有这位求职者")
+    return recommend.invite_to_apply(session=db(), job=job, employer=employer, worker=worker, actor=user,
+                                     today=clock.today(), sms=current_app.extensions["market"].sms)
+
+
+@api.post("/jobs/<int:job_id>/invitations")
+def api_invite(job_id: int):
+    user = api_user(EMPLOYER)
+    sent = _invite(user, job_id, json_body().get("worker_id"))
+    commit()
+    return ok({"invited": True, "already": not sent}, 201 if sent else 200)
 
 
 @bp.get("/me/recommendations")
@@ -76,6 +96,17 @@ def candidates_page(job_id: int):
     user = page_user()
     job, employer = own_job(db(), job_id, user)
     state = current_app.extensions["market"]
-    found = state.ranker.candidates(db(), job, k=20, today=clock.today())
+    found, why = state.ranker.candidates_explained(db(), job, k=20, today=clock.today())
+    invited = recommend.invited_workers(db(), job, employer)
     return render_template("employer/candidates.html", job=browse.job_public(job, employer, today=clock.today()),
-                           items=[{"worker": worker_for_employer(w), "reasons": s.reasons} for w, s in found])
+                           items=[{"worker": worker_for_employer(w), "reasons": s.reasons,
+                                   "invited": w.user_id in invited} for w, s in found], empty_reason=why)
+
+
+@bp.post("/employer/jobs/<int:job_id>/candidates/<int:worker_id>/invite")
+@roles_required(EMPLOYER)
+def invite_page(job_id: int, worker_id: int):
+    sent = _invite(page_user(), job_id, worker_id)
+    commit()
+    flash("已发出邀请，对方会在消息和短信里看到" if sent else "已经邀请过这位求职者")
+    return redirect(url_for("recommend.candidates_page", job_id=job_id))

@@ -19,6 +19,7 @@ from functools import cache, lru_cache
 
 import numpy as np
 
+from vocab import certificates as certificate_vocab
 from vocab import regions, taxonomy
 from vocab.terms import BENEFITS, EMPLOYMENT_TYPES, MOBILITIES, PREFERRED_TYPES
 from vocab.terms import monthly as monthly_wage
@@ -136,6 +137,36 @@ def category_of_occ() -> np.ndarray:
 def _skill_certificate_occ() -> dict[str, int]:
     """职业技能等级证书 names → occupation index ("焊工职业技能等级证书" → welder)."""
     return {f"{o.name}职业技能等级证书": occ_index(o.code) for o in taxonomy.occupations().values()}
+
+
+@lru_cache(maxsize=4096)
+def _canonical_certificate(name: str) -> str | None:
+    return certificate_vocab.canonical(name)
+
+
+def _certificate_keys(names) -> frozenset[str]:
+    """A certificate's names as typed plus the catalogue's official name for each ("焊工证（中级）" →
+    特种作业操作证（焊接与热切割作业）): two names of one certificate share a key."""
+    keys = set(names)
+    for name in names:
+        official = _canonical_certificate(name)
+        if official:
+            keys.add(official)
+    return frozenset(keys)
+
+
+@lru_cache(maxsize=4096)
+def _skill_level_resolved(name: str) -> tuple[int, int | None]:
+    held = certificate_vocab.resolve(name)
+    if held is None or not held.certificate.has_levels or not held.certificate.occupations:
+        return -1, None
+    return occ_index(held.certificate.occupations[0]), held.level
+
+
+def _skill_level_held(name: str, level: int | None) -> tuple[int, int | None]:
+    """(trade index, level) for a skill-level certificate typed under another name, or (-1, None)."""
+    o, written = _skill_level_resolved(name)
+    return o, level or written
 
 
 @cache
@@ -484,6 +515,9 @@ class WorkerBlock:
                 occ_years[i, o] = max(float(years or 0), 0.0 if np.isnan(previous) else float(previous))
             for name, level in w.certificates:
                 o = skill_occ.get(name, -1)
+                if o < 0:
+                    # "焊工等级证（高级）": a skill-level certificate under another name, its level in the name
+                    o, level = _skill_level_held(name, level)
                 if o >= 0 and level:
                     skill[i, o] = level if skill[i, o] == 0 else min(skill[i, o], level)
             if w.labour_brand:
@@ -510,7 +544,7 @@ class WorkerBlock:
             occ_years=occ_years,
             primary=primary,
             skill=skill,
-            certs=[frozenset(w.certificate_names()) for w in workers],
+            certs=[_certificate_keys(w.certificate_names()) for w in workers],
             expected=np.array([w.expected_wage if w.expected_wage else np.nan for w in workers], np.float32),
             pref=np.array([PREFERRED_TYPES.index(w.preferred_type) if w.preferred_type in PREFERRED_TYPES else 2 for w in workers], np.int8),
             mobility=np.array([MOBILITIES.index(w.mobility) if w.mobility in MOBILITIES else 0 for w in workers], np.int8),
@@ -540,16 +574,19 @@ class WorkerBlock:
         return WorkerBlock(**out)
 
     def cert_matrix(self, cert_names: tuple[str, ...]) -> np.ndarray:
-        """(workers, certificates) → holds that exact certificate name."""
+        """(workers, certificates) → holds that certificate, under its official name or any other
+        (``vocab.certificates.satisfies``)."""
         cache = self._cert_cache
         if cert_names in cache:
             return cache[cert_names]
         m = np.zeros((len(self), max(len(cert_names), 1)), bool)
-        pos = {c: j for j, c in enumerate(cert_names)}
+        pos: dict[str, list[int]] = {}
+        for j, c in enumerate(cert_names):
+            for key in _certificate_keys([c]):
+                pos.setdefault(key, []).append(j)
         for i, names in enumerate(self.certs):
             for name in names:
-                j = pos.get(name)
-                if j is not None:
+                for j in pos.get(name, ()):
                     m[i, j] = True
         cache[cert_names] = m
         return m
@@ -688,7 +725,7 @@ def already_applied(workers: WorkerBlock, postings: PostingIndex, wi: np.ndarray
 
 
 def cert_ok(workers: WorkerBlock, postings: PostingIndex, wi: np.ndarray, pi: np.ndarray) -> np.ndarray:
-    """The hard rule: a posting that requires a certificate only for workers holding that exact one."""
+    """The hard rule: a posting that requires a certificate only for workers holding it (under any name)."""
     cert = postings.cert[pi]
     need = cert >= 0
     ok = ~need

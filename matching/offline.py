@@ -16,6 +16,7 @@ import argparse
 import json
 import sys
 import time
+from collections.abc import Sequence
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -27,6 +28,7 @@ from .dataset import load_market, read_ids
 from .evaluate import content_nearest_baseline, header, metrics, popularity_baseline, truth_for
 from .features import PostingIndex, WorkerBlock
 from .ranker import Ranker
+from .types import Application, Posting, WorkerProfile
 
 
 def _month_before(day: date) -> date:
@@ -50,6 +52,29 @@ def _rank(ranker: Ranker, block, index, rows, day, k, desc, quiet) -> dict[int, 
     lists = ranker.recommend_many(block, index, rows, day, k, progress=bar.update)
     bar.close()
     return dict(zip(rows, lists, strict=True))
+
+
+def rank_market(
+    ranker: Ranker,
+    postings: Sequence[Posting],
+    workers: Sequence[WorkerProfile],
+    applications: Sequence[Application],
+    as_of: date,
+    worker_ids: Sequence[str],
+    k: int = 10,
+) -> dict[str, list[str]]:
+    """Each worker's top ``k`` posting ids open on ``as_of``, best first, exactly as the evaluation ranks
+    them: profiles, track record and histories as they stood at the start of ``as_of``. The site ranks
+    the same way (``market.recommend``), which a test checks."""
+    index = PostingIndex.build(postings)
+    block = WorkerBlock.build(workers)
+    known = [a for a in applications if a.applied_at < as_of]
+    apps = model_mod.application_arrays(known, block, index)
+    snap_block, snap_index = model_mod.snapshot_state(block, index, apps, as_of.toordinal())
+    rows = [block.row[i] for i in worker_ids if i in block.row]
+    ranked = dict(zip(rows, ranker.recommend_many(snap_block, snap_index, rows, as_of, k), strict=True))
+    return {wid: [str(snap_index.ids[p]) for p in ranked[block.row[wid]]] if wid in block.row else []
+            for wid in worker_ids}
 
 
 def validate(market, index, block, as_of: date, val_day: date, k: int, sample: int, seed: int, clock: _Clock,
@@ -146,23 +171,18 @@ def main(argv: list[str] | None = None) -> int:
         path = model_mod.save(model, args.model_dir)
         clock.say(f"saved {path}")
 
-    apps = model_mod.application_arrays(known, block, index)
-    snap_block, snap_index = model_mod.snapshot_state(block, index, apps, args.as_of.toordinal())
     ids = read_ids(args.workers)
-    rows = [block.row[i] for i in ids if i in block.row]
     missing = [i for i in ids if i not in block.row]
     if missing:
         print(f"warning: {len(missing)} worker ids not in the market (written with no jobs)", file=sys.stderr)
-    n_open = int(snap_index.open_mask(args.as_of).sum())
-    clock.say(f"ranking {n_open} postings open on {args.as_of} for {len(rows)} workers")
-    ranked = _rank(Ranker(model), snap_block, snap_index, rows, args.as_of, args.k, "rank", args.quiet)
+    n_open = int(index.open_mask(args.as_of).sum())
+    clock.say(f"ranking {n_open} postings open on {args.as_of} for {len(ids) - len(missing)} workers")
+    ranked = rank_market(Ranker(model), market.postings, market.workers, known, args.as_of, ids, args.k)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("w", encoding="utf-8") as fh:
         for wid in ids:
-            r = block.row.get(wid)
-            jobs = [str(snap_index.ids[p]) for p in ranked.get(r, [])] if r is not None else []
-            fh.write(json.dumps({"worker": wid, "jobs": jobs}, ensure_ascii=False) + "\n")
+            fh.write(json.dumps({"worker": wid, "jobs": ranked[wid]}, ensure_ascii=False) + "\n")
     clock.say(f"wrote {len(ids)} lines to {out}")
     return 0
 

@@ -4,10 +4,13 @@ Per request the work is numpy over a precomputed ``PostingIndex``: features for 
 once, the transparent score to keep the best ``max_candidates`` (place and trade carry most of it), the
 model on those, then reasons for the top k only.
 
-Rules applied outside the model, whatever the model says:
-- a posting that requires a certificate is never shown to a worker without that exact certificate
-  (``blocked_by_certificate`` lists them, with the certificate that would open them);
-- a posting the worker already applied to is not recommended again;
+Rules applied outside the model, whatever the model says (``matching.rules``, the same online and offline):
+- a posting that requires a certificate is never shown to a worker without that certificate under one of
+  its names (``blocked_by_certificate`` lists them, with the certificate that would open them);
+- a posting the worker already applied to (or was hired for) is not recommended again;
+- a local-only worker (只在本地) sees nothing beyond ``rules.LOCAL_MAX_KM``;
+- a trade the worker did not choose is shown only with a reason that says why (相近工种 …);
+- drawbacks (工资低于期望 22%, a stated age limit) are caveats, apart from the reasons;
 - a posting whose own text states an age limit the worker is outside is lowered, with that reason shown
   (the model itself never sees age, gender, ethnicity or priority groups);
 - poverty status never changes a score; it only adds a programme to the worker's own reasons;
@@ -16,24 +19,24 @@ Rules applied outside the model, whatever the model says:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 
 import numpy as np
 
 from . import model as model_mod
+from . import rules
 from .features import (
     F,
     PostingIndex,
     WorkerBlock,
-    already_applied,
     cert_ok,
     history_for,
     outside_stated_age,
     pair_features,
 )
-from .reasons import employer_reasons, worker_reasons
+from .reasons import employer_reasons, worker_caveats, worker_reasons
 from .scoring import fallback_score
 from .types import PastApplication, Posting, Scored, TrackRecord, WorkerProfile
 
@@ -113,9 +116,11 @@ class Ranker:
         history: Sequence[PastApplication],
         as_of: date | None,
         track: TrackRecord | None,
+        exclude: Collection[str] = (),
     ) -> tuple[WorkerBlock, PostingIndex, date, np.ndarray]:
-        """The worker as a block (with history), the index, the day, and the rows open that day and not
-        applied to yet."""
+        """The worker as a block (with history), the index, the day, and the rows open that day that the
+        rules allow (all but the certificate rule), less ``exclude``: posting ids the worker applied to, of
+        any day (the history's features count only applications made before the day)."""
         day = as_of or date.today()
         index = postings if isinstance(postings, PostingIndex) else PostingIndex.build(postings, track)
         if isinstance(postings, PostingIndex) and track is not None and track is not index.track:
@@ -125,7 +130,10 @@ class Ranker:
         if past:
             block = block.with_history(history_for(block, [past]))
         rows = np.nonzero(index.open_mask(day))[0]
-        rows = rows[~already_applied(block, index, np.zeros(len(rows), np.int64), rows)]
+        rows = rows[rules.allowed(block, index, np.zeros(len(rows), np.int64), rows, certificate=False)]
+        gone = {index.row[i] for i in (*exclude, *(a.posting.id for a in history)) if i in index.row}
+        if gone:
+            rows = rows[~np.isin(rows, list(gone))]
         return block, index, day, rows
 
     def recommend(
@@ -137,16 +145,19 @@ class Ranker:
         history: Sequence[PastApplication] = (),
         as_of: date | None = None,
         track: TrackRecord | None = None,
+        exclude: Collection[str] = (),
     ) -> list[Scored]:
-        """The best ``k`` postings open on ``as_of`` (default today) for ``worker``, best first, with reasons.
+        """The best ``k`` postings open on ``as_of`` (default today) for ``worker``, best first, with reasons
+        and caveats.
 
         ``postings`` is best a ``PostingIndex`` built once (``Ranker.index``); ``history`` is the worker's
-        own past applications (those made before ``as_of`` count; postings applied to are left out).
+        own past applications (those made before ``as_of`` count as history; every posting in it is left
+        out, as are the ids in ``exclude``).
         """
-        block, index, day, rows = self._prepare(worker, postings, history, as_of, track)
+        block, index, day, rows = self._prepare(worker, postings, history, as_of, track, exclude)
         if len(rows) == 0 or k <= 0:
             return []
-        rows = rows[cert_ok(block, index, np.zeros(len(rows), np.int64), rows)]
+        rows = rows[rules.allowed(block, index, np.zeros(len(rows), np.int64), rows)]
         wi, rows, scores, X = self._score(block, index, np.zeros(len(rows), np.int64), rows, day.toordinal())
         outside = outside_stated_age(block, index, wi, rows, day)
         scores = np.where(outside, scores * AGE_LIMIT_FACTOR, scores)
@@ -155,8 +166,9 @@ class Ranker:
         out = []
         for x, j in zip(Xtop, top, strict=True):
             posting = index.postings[rows[j]]
-            reasons = worker_reasons(x, posting, worker, int(index.occ[rows[j]]), outside_age=bool(outside[j]))
-            out.append(Scored(posting.id, float(scores[j]), reasons))
+            occ, age = int(index.occ[rows[j]]), bool(outside[j])
+            out.append(Scored(posting.id, float(scores[j]), worker_reasons(x, posting, worker, occ),
+                              worker_caveats(x, posting, worker, occ, outside_age=age)))
         return out
 
     def blocked_by_certificate(
@@ -168,15 +180,16 @@ class Ranker:
         history: Sequence[PastApplication] = (),
         as_of: date | None = None,
         track: TrackRecord | None = None,
+        exclude: Collection[str] = (),
     ) -> list[tuple[str, str]]:
         """Postings in the worker's own line of work that a missing certificate keeps closed, as
         (posting id, the exact certificate name that would open it): postings of one of the worker's
         trades first, then of the same line of work, each best match first. They are never in
         ``recommend``'s results."""
-        block, index, day, rows = self._prepare(worker, postings, history, as_of, track)
+        block, index, day, rows = self._prepare(worker, postings, history, as_of, track, exclude)
         if len(rows) == 0 or k <= 0:
             return []
-        rows = rows[~cert_ok(block, index, np.zeros(len(rows), np.int64), rows)]
+        rows = rows[~rules.allowed(block, index, np.zeros(len(rows), np.int64), rows)]
         if len(rows) == 0:
             return []
         Xc = pair_features(block, index, np.zeros(len(rows), np.int64), rows, day.toordinal(), core_only=True)
@@ -216,7 +229,7 @@ class Ranker:
             picked_w, picked_p, pre_scores = [], [], []
             for w in part:
                 wi = np.full(len(open_rows), w, np.int64)
-                keep = cert_ok(workers, index, wi, open_rows) & ~already_applied(workers, index, wi, open_rows)
+                keep = rules.allowed(workers, index, wi, open_rows)
                 rows, wi = open_rows[keep], wi[keep]
                 pre = fallback_score(pair_features(workers, index, wi, rows, d, core_only=True))
                 if self.model is not None and len(rows) > self.max_candidates:
@@ -255,7 +268,8 @@ class Ranker:
     ) -> list[Scored]:
         """The best ``k`` discoverable workers for ``posting``, with reasons safe to show the employer.
 
-        Workers who are not discoverable, or lack a certificate the posting requires, are never listed.
+        Workers who are not discoverable, lack a certificate the posting requires, or work only locally
+        (只在本地) and are too far, are never listed.
         """
         day = as_of or date.today()
         pool = [w for w in workers if w.discoverable]
@@ -269,7 +283,7 @@ class Ranker:
             )
         wi = np.arange(len(pool), dtype=np.int64)
         pi = np.zeros(len(pool), np.int64)
-        keep = cert_ok(block, index, wi, pi) & block.discoverable
+        keep = block.discoverable & cert_ok(block, index, wi, pi) & rules.within_reach(block, index, wi, pi)
         wi, pi, scores, X = self._score(block, index, wi[keep], pi[keep], day.toordinal())
         top = _top(scores, k)
         Xtop = X[top] if X is not None else pair_features(block, index, wi[top], pi[top], day.toordinal())

@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 
 from vocab import taxonomy
-from vocab.certificates import SKILL_LEVELS
-from vocab.terms import EMPLOYMENT_TYPES, POVERTY_GROUP, PREFERRED_TYPES, monthly
+from vocab.certificates import SKILL_LEVELS, satisfies
+from vocab.terms import EMPLOYMENT_TYPES, LOCAL, POVERTY_GROUP, PREFERRED_TYPE_NAMES, PREFERRED_TYPES, monthly
 
 from .features import F, occupation_codes
 from .text import format_age_limit, parse_age_limit
@@ -21,12 +21,37 @@ TRANSPORT_SUBSIDY_PROGRAMME = "跨省务工交通补助"
 TYPE_NAMES = {"full_time": "全职", "gig_daily": "日结零工", "seasonal": "季节工", "piece_rate": "计件", "dispatch": "劳务派遣"}
 
 
-def _km(d: float) -> str:
+def distance_text(d: float, worker_adcode: str | None, posting_adcode: str | None) -> str:
+    """Distance as honest as the places allow. A worker's place (and often a posting's) is only a region's
+    centre, so two points in one city read 同城 or 同区县, never "不到 1 公里"; otherwise 约 N 公里."""
     if np.isnan(d):
         return ""
-    if d < 1:
-        return "距离不到 1 公里"
-    return f"距离 {round(d)} 公里"
+    w, p = str(worker_adcode or ""), str(posting_adcode or "")
+    if len(w) >= 6 and len(p) >= 6 and w[:4] == p[:4]:
+        if w[:6] == p[:6] and not w[:6].endswith("00"):
+            return "同区县"
+        if d < 15 or w[4:6] == "00" or p[4:6] == "00":
+            return "同城"
+        return f"同城，约 {round(d)} 公里"
+    return f"约 {_round_km(d)} 公里"
+
+
+def _home_text(dh: float, home_adcode: str | None, posting_adcode: str | None) -> str:
+    """Near the hometown, as honestly as `distance_text`."""
+    h, p = str(home_adcode or ""), str(posting_adcode or "")
+    if h[:6] == p[:6] and len(p) >= 6:
+        return "就在家乡，适合返乡就业"
+    if h[:4] == p[:4] and len(p) >= 4 and dh < 15:
+        return "在家乡所在的市，适合返乡就业"
+    return f"离家乡约 {_round_km(dh)} 公里，适合返乡就业"
+
+
+def _round_km(d: float) -> int:
+    if d < 50:
+        return max(1, round(d))
+    if d < 500:
+        return round(d / 5) * 5
+    return round(d / 10) * 10
 
 
 def _trade_name(x: np.ndarray, posting_occ: int) -> str:
@@ -64,18 +89,20 @@ def worker_reasons(
     name = _trade_name(x, posting_occ)
     if x[F["trade_held"]] and name:
         out.append(f"对口工种：{name}{_years_text(x[F['years_in_trade']])}")
-    elif x[F["trade_category_held"]] and posting_occ >= 0:
-        out.append(f"相近行业：{_category(posting_occ)}")
+    elif name:
+        why = _other_trade_reason(x, posting, worker, posting_occ)
+        if why:
+            out.append(why)
     if posting.cert_required and x[F["cert_held"]]:
-        out.append(f"持有{posting.cert_required}")
+        out.append(_certificate_text(posting.cert_required, worker))
     held = int(x[F["skill_level_held"]])
     if posting.skill_level_required and held and x[F["skill_level_ok"]]:
         out.append(f"技能等级{SKILL_LEVELS.get(held, held)}，符合岗位要求")
     d, dh = float(x[F["dist_current_km"]]), float(x[F["dist_home_km"]])
     if not np.isnan(d):
-        out.append(_km(d))
+        out.append(distance_text(d, worker.current_adcode, posting.adcode))
     if not np.isnan(dh) and dh + 1 < d and dh <= 100:
-        out.append(f"离家乡 {max(1, round(dh))} 公里，适合返乡就业")
+        out.append(_home_text(dh, worker.hometown_adcode, posting.adcode))
     elif x[F["worker_returned"]] and not np.isnan(d) and d <= 30:
         out.append("家门口就业")
     if posting.cooperation and x[F["cooperation_match"]]:
@@ -88,9 +115,7 @@ def worker_reasons(
         pct = round((ratio - 1) * 100)
         if pct >= 5:
             out.append(f"工资高于期望 {pct}%")
-        elif pct <= -5:
-            out.append(f"工资低于期望 {-pct}%")
-        else:
+        elif pct > -5:
             out.append("工资与期望相当")
     if worker.preferred_type != "any" and x[F["type_match"]] == 2:
         out.append(f"{TYPE_NAMES.get(posting.employment_type, '全职')}，符合您的用工偏好")
@@ -109,14 +134,70 @@ def worker_reasons(
         out.append(f"该岗位已录用 {hires} 人")
     if x[F["history_same_employer"]]:
         out.append("您曾应聘过这家企业")
-    if outside_age:
-        limit = parse_age_limit(posting.description)
-        if limit:
-            out.append(f"岗位注明年龄{format_age_limit(limit)}，您的年龄可能不符合")
     if POVERTY_GROUP in worker.priority_groups and worker.hometown_adcode and posting.adcode:
         if str(worker.hometown_adcode)[:2] != str(posting.adcode)[:2]:
             out.append(f"您可申请{TRANSPORT_SUBSIDY_PROGRAMME}")
     return out
+
+
+def worker_caveats(
+    x: np.ndarray,
+    posting: Posting,
+    worker: WorkerProfile,
+    posting_occ: int,
+    *,
+    outside_age: bool = False,
+) -> list[str]:
+    """What speaks against ``posting`` for ``worker``: shown apart from the reasons, for the worker to weigh."""
+    out: list[str] = []
+    if posting_occ < 0:
+        out.append("岗位未注明工种")
+    ratio = _mid_wage_ratio(posting, worker.expected_wage)
+    if ratio is not None and round((ratio - 1) * 100) <= -5:
+        out.append(f"工资低于期望 {-round((ratio - 1) * 100)}%")
+    d = float(x[F["dist_current_km"]])
+    if (worker.mobility == LOCAL and not np.isnan(d) and worker.current_adcode and posting.adcode
+            and str(worker.current_adcode)[:4] != str(posting.adcode)[:4]):
+        out.append(f"不在您所在的市，{distance_text(d, worker.current_adcode, posting.adcode)}")
+    req = posting.skill_level_required
+    if req and not x[F["skill_level_ok"]]:
+        out.append(f"岗位要求技能等级{SKILL_LEVELS.get(req, req)}或更高，您还没有登记")
+    gap = float(x[F["experience_gap"]])
+    if not np.isnan(gap) and gap < 0:
+        out.append(f"岗位要求 {int(x[F['experience_required']])} 年以上经验")
+    if worker.preferred_type != "any" and x[F["type_match"]] == 0:
+        wanted = PREFERRED_TYPE_NAMES.get(worker.preferred_type, "")
+        out.append(f"{TYPE_NAMES.get(posting.employment_type, '全职')}，不是您想找的{wanted}")
+    if outside_age:
+        limit = parse_age_limit(posting.description)
+        if limit:
+            out.append(f"岗位注明年龄{format_age_limit(limit)}，您的年龄可能不符合")
+    return out
+
+
+def _other_trade_reason(x: np.ndarray, posting: Posting, worker: WorkerProfile, posting_occ: int) -> str:
+    """Why a posting of a trade the worker did not choose is shown at all (``matching.rules.trade_allowed``)."""
+    code = occupation_codes()[posting_occ]
+    occ = taxonomy.get(code)
+    mine = [c for c, _ in worker.occupations if taxonomy.get(c)]
+    if x[F["trade_category_held"]] and occ:
+        same = next((taxonomy.name_of(c) for c in mine
+                     if (held := taxonomy.get(c)) is not None and held.category == occ.category), "")
+        return f"相近工种：{occ.name}（与您的{same}同属{occ.category}）" if same else f"相近工种：{occ.name}"
+    if x[F["history_trade_share"]] > 0:
+        return f"您应聘过{occ.name if occ else ''}岗位"
+    asked = [c for c in taxonomy.occupations_in(posting.description) if c in mine]
+    if asked:
+        return f"岗位也需要{taxonomy.name_of(asked[0])}"
+    return ""
+
+
+def _certificate_text(required: str, worker: WorkerProfile) -> str:
+    names = worker.certificate_names()
+    if required in names:
+        return f"持有{required}"
+    other = next((n for n in sorted(names) if satisfies(n, required)), None)
+    return f"持有{required}（您登记为“{other}”）" if other else f"持有{required}"
 
 
 def employer_reasons(x: np.ndarray, posting: Posting, worker: WorkerProfile, posting_occ: int) -> list[str]:
@@ -128,13 +209,13 @@ def employer_reasons(x: np.ndarray, posting: Posting, worker: WorkerProfile, pos
     elif x[F["trade_category_held"]] and posting_occ >= 0:
         out.append(f"有{_category(posting_occ)}行业经验")
     if posting.cert_required and x[F["cert_held"]]:
-        out.append(f"持有{posting.cert_required}")
+        out.append(_certificate_text(posting.cert_required, worker))
     held = int(x[F["skill_level_held"]])
     if held:
         out.append(f"技能等级：{SKILL_LEVELS.get(held, held)}")
     d = float(x[F["dist_current_km"]])
     if not np.isnan(d):
-        out.append(_km(d))
+        out.append(distance_text(d, worker.current_adcode, posting.adcode))
     if worker.expected_wage:
         lo, hi = x[F["wage_min_ratio"]], x[F["wage_max_ratio"]]
         if not np.isnan(hi) and hi >= 1 and (np.isnan(lo) or lo <= 1):

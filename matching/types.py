@@ -78,6 +78,8 @@ class Scored:
     id: str
     score: float
     reasons: list[str]
+    #: Drawbacks the person should weigh ("工资低于期望 22%"), never mixed with the reasons to apply.
+    caveats: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)

@@ -50,3 +50,61 @@ def test_age_limit_flags_for_review_without_refusing():
     result = screen("普工", "岗位要求：年龄18-45周岁")
     assert result.refusals == {}
     assert result.flag_reason == "含年龄要求：18-45周岁"
+
+
+@pytest.mark.parametrize("text", ["招男工 10 名", "招女工5名", "男工10名，女工5名", "需男性 3 人", "招聘女工若干",
+                                  "女工优先", "限女性", "男女各半"])
+def test_headcounts_by_sex_are_refused(text):
+    assert "性别" in screen("普工", text).refusals["description"]
+
+
+@pytest.mark.parametrize("text", ["招普工10名，男女不限", "招男女工均可", "男女宿舍分开", "男生宿舍4人间",
+                                  "车间男工多，女工少"])
+def test_mentions_of_sex_that_are_no_requirement_pass(text):
+    assert screen("普工", text).refusals == {}
+
+
+@pytest.mark.parametrize(("text", "fee"), [("工衣费从工资扣", "工衣费"), ("入职后工衣费从工资扣", "工衣费"),
+                                           ("押金从第一个月工资扣", "押金"), ("工资里扣除培训费", "培训费"),
+                                           ("工资中代扣管理费100元", "管理费")])
+def test_fees_taken_out_of_wages_are_refused(text, fee):
+    reason = screen("普工", text).refusals["description"]
+    assert reason == f"不得从工资里扣{fee}等费用，请删去扣费内容"
+
+
+def test_withheld_wages_are_refused_but_board_and_insurance_may_be_deducted():
+    assert "扣押" in screen("普工", "押一个月工资，干满半年返还").refusals["description"]
+    for text in ("伙食费从工资扣，每月300元", "社保个人部分从工资里扣", "从工资扣水电费"):
+        assert screen("普工", text).refusals == {}, text
+
+
+def test_full_time_wages_below_the_provinces_minimum_are_refused():
+    from market.postings.rules import below_minimum_wage
+    from vocab import minimum_wage
+
+    guangdong = minimum_wage.for_place("441900")
+    assert guangdong.province == "广东省" and guangdong.lowest == min(guangdong.monthly_tiers)
+    assert "广东" in minimum_wage.source() or "人力资源和社会保障部" in minimum_wage.source()
+    low = below_minimum_wage(wage_min=1200, wage_max=1500, wage_unit="month", employment_type="full_time",
+                             adcode="441900")
+    assert low == f"全职岗位的工资（折合每月 1200 元）低于广东省最低工资标准（每月 {guangdong.lowest} 元起），请提高工资"
+    assert below_minimum_wage(wage_min=50, wage_max=60, wage_unit="day", employment_type="full_time", adcode="520102")
+    assert below_minimum_wage(wage_min=5000, wage_max=6000, wage_unit="month", employment_type="full_time",
+                              adcode="441900") is None
+    # day labour, piece rates and places without data are not judged on a month's minimum
+    assert below_minimum_wage(wage_min=50, wage_max=60, wage_unit="day", employment_type="gig_daily", adcode="520102") is None
+    assert below_minimum_wage(wage_min=1, wage_max=2, wage_unit="piece", employment_type="full_time", adcode="520102") is None
+    assert below_minimum_wage(wage_min=100, wage_max=200, wage_unit="month", employment_type="full_time", adcode="810000") is None
+
+
+def test_every_province_has_a_cited_minimum_wage():
+    import json
+    from importlib import resources
+
+    raw = json.loads(resources.files("vocab").joinpath("data", "minimum_wages.json").read_text(encoding="utf-8"))
+    assert raw["_about"]["source"] and raw["_about"]["entered"]
+    provinces = {r["adcode"][:2] for r in raw["provinces"]}
+    assert len(provinces) == 31
+    for row in raw["provinces"]:
+        assert all(1000 < t < 4000 for t in row["monthly_tiers"]), row
+        assert row["monthly_tiers"] == sorted(row["monthly_tiers"], reverse=True), row

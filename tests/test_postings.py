@@ -139,3 +139,27 @@ def test_geo_radius_and_distance_sort(make_employer, client):
     assert [h["title"] for h in near["hits"]] == ["近"]
     ordered = client.get("/api/v1/jobs?lat=26.6&lng=106.7&sort=distance").get_json()
     assert [h["title"] for h in ordered["hits"]] == ["远", "近"]
+
+
+def test_a_full_time_wage_below_the_local_minimum_is_refused_and_nothing_is_posted(make_employer, client):
+    employer = make_employer()
+    r = employer.post("/api/v1/jobs", job_payload(title="仓库理货", occupation="warehouse", wage_min=1300,
+                                                  wage_max=1500, adcode="520102"))
+    assert r.status_code == 422
+    assert "低于贵州省最低工资标准" in r.get_json()["error"]["fields"]["wage_min"]
+    assert employer.get("/api/v1/employer/jobs").get_json()["items"] == []
+    ok = employer.post("/api/v1/jobs", job_payload(title="仓库理货", occupation="warehouse", wage_min=1300,
+                                                   wage_max=1500, adcode="520102", employment_type="seasonal"))
+    assert ok.status_code == 201  # not a full-time job: judged on other grounds
+    r = employer.patch(f"/api/v1/jobs/{ok.get_json()['id']}", {"employment_type": "full_time"})
+    assert r.status_code == 422 and "wage_min" in r.get_json()["error"]["fields"]
+
+
+def test_headcounts_by_sex_and_fees_from_wages_are_refused_at_posting(make_employer):
+    employer = make_employer()
+    r = employer.post("/api/v1/jobs", job_payload(title="普工", occupation="factory_worker",
+                                                  description="招男工 10 名，工衣费从工资扣。"))
+    assert r.status_code == 422 and "性别" in r.get_json()["error"]["fields"]["description"]
+    r = employer.post("/api/v1/jobs", job_payload(title="普工", occupation="factory_worker",
+                                                  description="长白班，工衣费从工资扣。"))
+    assert r.status_code == 422 and "工衣费" in r.get_json()["error"]["fields"]["description"]

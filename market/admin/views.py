@@ -6,25 +6,29 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from sqlmodel import select
 
-from market import clock
+from market import audit, clock
 from market.employers import services as employers
-from market.errors import AppError, NotFound
+from market.errors import AppError, Invalid, NotFound
 from market.models import (
     ADMIN,
     EMPLOYER_PENDING,
     EMPLOYER_REVIEW,
     JOB_TAKEN_DOWN,
     REVIEW_FLAGGED,
-    AuditEntry,
     Employer,
     Job,
 )
+from market.organisers import services as organisers
 from market.postings import browse
 from market.postings import services as postings
 from market.web import api, api_user, commit, db, json_body, ok, page_user, roles_required
 from market.workers import services as workers
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def _sms():
+    return current_app.extensions["market"].sms
 
 
 def _employer(employer_id: int) -> Employer:
@@ -54,10 +58,14 @@ def flagged_jobs() -> list[dict]:
     return [browse.job_public(j, e, today=today, full=False) | {"review_reason": j.review_reason} for j, e in rows]
 
 
-def audit_trail(limit: int = 200) -> list[dict]:
-    rows = db().exec(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit))
-    return [{"id": a.id, "actor_id": a.actor_id, "action": a.action, "target_type": a.target_type,
-             "target_id": a.target_id, "detail": a.detail, "at": a.at.isoformat(timespec="seconds")} for a in rows]
+def _audit_filters() -> tuple[int | None, str | None]:
+    actor = request.args.get("actor", "").strip()
+    action = request.args.get("action", "").strip()
+    if actor and not actor.isdigit():
+        raise Invalid({"actor": "操作人应为用户编号"})
+    if action and action not in audit.ACTION_NAMES and action not in {a.split(".")[0] for a in audit.ACTION_NAMES}:
+        raise Invalid({"action": "没有这种操作"})
+    return (int(actor) if actor else None), (action or None)
 
 
 # ---- API ----
@@ -73,7 +81,7 @@ def api_decide_employer(employer_id: int):
     staff = api_user(ADMIN)
     data = json_body()
     employer = employers.decide(session=db(), employer=_employer(employer_id), staff=staff,
-                                approve=bool(data.get("approve")), note=str(data.get("note") or ""))
+                                approve=bool(data.get("approve")), note=str(data.get("note") or ""), sms=_sms())
     commit()
     return ok(employers.employer_public(employer))
 
@@ -87,7 +95,8 @@ def api_flagged():
 @api.post("/admin/jobs/<int:job_id>/take-down")
 def api_take_down(job_id: int):
     staff = api_user(ADMIN)
-    job = postings.take_down(session=db(), job=_job(job_id), staff=staff, reason=json_body().get("reason", ""))
+    job = postings.take_down(session=db(), job=_job(job_id), staff=staff, reason=json_body().get("reason", ""),
+                             sms=_sms())
     commit()
     return ok({"id": job.id, "status": job.status})
 
@@ -112,7 +121,8 @@ def api_counter_register():
 @api.get("/admin/audit")
 def api_audit():
     api_user(ADMIN)
-    return ok({"items": audit_trail()})
+    actor, action = _audit_filters()
+    return ok({"items": audit.trail(db(), actor_id=actor, action=action)})
 
 
 # ---- Pages ----
@@ -121,14 +131,27 @@ def api_audit():
 @roles_required(ADMIN)
 def dashboard():
     return render_template("admin/dashboard.html", employers=[employers.employer_public(e) for e in pending_employers()],
-                           jobs=flagged_jobs(), audit=audit_trail(50))
+                           jobs=flagged_jobs(), audit=audit.trail(db(), limit=20),
+                           organisers=[organisers.application_public(a) for a in organisers.pending(db())])
+
+
+@bp.get("/audit")
+@roles_required(ADMIN)
+def audit_page():
+    try:
+        actor, action = _audit_filters()
+    except AppError as exc:
+        return render_template("admin/audit.html", items=[], actors=audit.actors(db()), actions=audit.ACTION_NAMES,
+                               actor=None, action=None, error=exc.message), exc.status
+    return render_template("admin/audit.html", items=audit.trail(db(), actor_id=actor, action=action),
+                           actors=audit.actors(db()), actions=audit.ACTION_NAMES, actor=actor, action=action)
 
 
 @bp.post("/employers/<int:employer_id>/decision")
 @roles_required(ADMIN)
 def decide_employer(employer_id: int):
     employers.decide(session=db(), employer=_employer(employer_id), staff=page_user(),
-                     approve=request.form.get("approve") == "1", note=request.form.get("note", ""))
+                     approve=request.form.get("approve") == "1", note=request.form.get("note", ""), sms=_sms())
     commit()
     flash("已处理")
     return redirect(url_for("admin.dashboard"))
@@ -137,7 +160,8 @@ def decide_employer(employer_id: int):
 @bp.post("/jobs/<int:job_id>/take-down")
 @roles_required(ADMIN)
 def take_down(job_id: int):
-    postings.take_down(session=db(), job=_job(job_id), staff=page_user(), reason=request.form.get("reason", ""))
+    postings.take_down(session=db(), job=_job(job_id), staff=page_user(), reason=request.form.get("reason", ""),
+                       sms=_sms())
     commit()
     flash("已下架")
     return redirect(url_for("admin.dashboard"))

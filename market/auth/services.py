@@ -74,6 +74,11 @@ def _consume_code(session: Session, phone: str, purpose: str, code: str | None) 
     session.add(row)
 
 
+def consume_code(session: Session, phone: str, purpose: str, code: str | None) -> None:
+    """Spend the phone's latest code for ``purpose`` (other features' sign-up forms use it too)."""
+    _consume_code(session, phone, purpose, code)
+
+
 def _check_new_account(session: Session, phone: str, password: str | None, role: str,
                        roles: tuple[str, ...], role_message: str) -> str:
     phone = normalise_phone(phone)

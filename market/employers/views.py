@@ -29,13 +29,44 @@ def api_my_employer():
     return ok(services.employer_public(employer))
 
 
+@api.put("/employers/me")
+def api_resubmit_employer():
+    user = api_user(EMPLOYER)
+    employer = services.employer_of(db(), user)
+    if employer is None:
+        raise NotFound("还没有登记单位")
+    employer = services.resubmit(session=db(), user=user, employer=employer, data=json_body())
+    commit()
+    return ok(services.employer_public(employer))
+
+
+@bp.post("/employer/resubmit")
+@roles_required(EMPLOYER)
+def resubmit_page():
+    user = page_user()
+    employer = services.employer_of(db(), user)
+    if employer is None:
+        return redirect(url_for("employers.register_page"))
+    try:
+        services.resubmit(session=db(), user=user, employer=employer, data=request.form)
+        commit()
+    except AppError as exc:
+        db().rollback()
+        employer = services.employer_of(db(), user)
+        return render_template("employer/status.html", employer=services.employer_public(employer),
+                               form=request.form, errors=exc.fields, error=exc.message), exc.status
+    flash("已重新提交，人社部门审核后会通过消息和短信告诉您结果")
+    return redirect(url_for("employers.register_page"))
+
+
 @bp.route("/employer/register", methods=["GET", "POST"])
 @roles_required(EMPLOYER)
 def register_page():
     user = page_user()
     existing = services.employer_of(db(), user)
     if existing is not None:
-        return render_template("employer/status.html", employer=services.employer_public(existing))
+        public = services.employer_public(existing)
+        return render_template("employer/status.html", employer=public, form=public, errors={})
     if request.method == "POST":
         try:
             services.register_employer(session=db(), user=user, data=request.form)

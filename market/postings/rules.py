@@ -1,7 +1,10 @@
 """What a posting may not ask of workers, judged on its requirements rather than on mentions.
 
 Refused: requirements on sex, ethnicity, household registration or home region (就业促进法 第三条),
-and fees charged to workers (押金, 报名费 …: 劳动合同法 第九条). Flagged for staff: age limits.
+headcounts split by sex ("招男工 10 名": 就业促进法 第二十七条), fees charged to workers or deducted from
+their wages (押金, 报名费, "工衣费从工资扣" …: 劳动合同法 第九条), and a full-time wage below the
+province's minimum wage (最低工资规定 第十二条; the figures are cited data in vocab/data/minimum_wages.json).
+Flagged for staff: age limits.
 """
 
 from __future__ import annotations
@@ -10,7 +13,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from vocab import regions
+from vocab import minimum_wage, regions
+from vocab.terms import FULL_TIME, monthly
 
 _LIMIT = r"(?:限|仅限|只限|只招|只要|只收|仅招|要求|必须是|必须为)"
 _NO = r"(?:不招|不要|不收|不录用|拒绝|谢绝|拒收)"
@@ -18,8 +22,12 @@ _AWAY = r"(?:勿扰|免谈|勿投|不要|不招|不考虑)"
 
 _SEX = [
     re.compile(_LIMIT + r"\s*(?:男|女)(?:性|士|生|工)?(?![女男])(?!不限)"),
-    re.compile(r"(?<![男女])(?:男|女)(?:性|士|生)?优先"),
+    re.compile(r"(?<![男女])(?:男|女)(?:性|士|生|工)?优先"),
     re.compile(r"性别[:：\s]*(?:限|要求)?\s*(?:男|女)(?![女男])"),
+    # headcounts by sex: 招男工 10 名, 女工5人, 男工若干, 需男性 3 名
+    re.compile(r"(?<![男女])(?:男|女)(?:工|性|士|生)(?![女男])\s*(?:\d+|[一二两三四五六七八九十百几]+|若干)\s*(?:名|人|位|个)"),
+    re.compile(r"(?:招|招聘|急招|急聘|聘|需|需要)\s*(?:男|女)(?:工|性|士|生|的)(?![女男])(?!.{0,4}(?:均可|都可|不限|皆可))"),
+    re.compile(r"男女各\s*(?:\d+|[一二两三四五六七八九十]+|半)"),
 ]
 _ETHNIC = [
     re.compile(_LIMIT + r"\s*汉族"),
@@ -41,7 +49,17 @@ _ORIGIN_PLACE = [
     re.compile(_LIMIT + r"\s*([\u4e00-\u9fff]{2,4}?)(?:籍|户口)"),
 ]
 
-_FEES = ("押金", "报名费", "服装费", "工装费", "体检费", "培训费", "保证金", "中介费", "介绍费", "工本费", "建档费")
+_FEES = ("押金", "报名费", "服装费", "工装费", "工衣费", "工服费", "厂服费", "工牌费", "体检费", "培训费", "保证金",
+         "中介费", "介绍费", "工本费", "建档费", "管理费")
+# A fee taken out of the wage: "工衣费从工资扣", "工资里扣除培训费", "押一个月工资". Board and lodging a
+# worker chose, and the worker's own social insurance and tax, may be deducted: they are not fees.
+_DEDUCTIBLE = ("伙食", "餐", "饭", "住宿", "房", "水电", "社保", "保险", "个税", "税", "公积金")
+_DEDUCTED_FEE = [
+    re.compile(r"([\u4e00-\u9fff]{1,4}费|押金|保证金)[^，。；,;]{0,8}?(?:从|在)?(?:工资|薪资|薪水|首月工资|第一个月工资)"
+               r"(?:里|中)?(?:扣除|抵扣|代扣|扣)"),
+    re.compile(r"(?:工资|薪资|薪水)(?:里|中)?(?:扣除|抵扣|代扣|扣)[^，。；,;]{0,4}?([\u4e00-\u9fff]{1,4}费|押金|保证金)"),
+]
+_WAGE_WITHHELD = re.compile(r"(?:押|压|扣押|扣留)\s*(?:一|1|两|2|半)?\s*个?月(?:的)?工资|工资(?:押|压)\s*(?:一|1|两|2)?\s*个?月")
 _FEE_WAIVED_BEFORE = re.compile(r"(?:不收|无|免|免费|不需|无需|不用|不交|不需要|无须|公司承担|公司出|公司报销|报销|包|零)[^，。；,;]{0,3}$")
 _FEE_WAIVED_AFTER = re.compile(r"^[^，。；,;]{0,3}(?:全免|免费|由公司承担|公司承担|公司报销|报销|由企业承担|企业承担|公司出|全包)")
 _NEGATED_LIST = re.compile(r"(?:不收取?|无需缴纳|不收任何|无任何|免收)[^。；;]{0,20}$")
@@ -99,7 +117,23 @@ def _discrimination(text: str) -> str | None:
     return None
 
 
+def _deductions(text: str) -> str | None:
+    if _WAGE_WITHHELD.search(text):
+        return "不得扣押劳动者工资（如“押一个月工资”），请删去"
+    for pattern in _DEDUCTED_FEE:
+        for m in pattern.finditer(text):
+            fee = m.group(1)
+            if any(word in fee for word in _DEDUCTIBLE):
+                continue
+            fee = next((f for f in _FEES if f in fee), fee[-3:])
+            return f"不得从工资里扣{fee}等费用，请删去扣费内容"
+    return None
+
+
 def _fees(text: str) -> str | None:
+    deducted = _deductions(text)
+    if deducted:
+        return deducted
     for fee in _FEES:
         for m in re.finditer(fee, text):
             before, after = text[max(0, m.start() - 12):m.start()], text[m.end():m.end() + 10]
@@ -134,3 +168,18 @@ def screen(title: str, description: str) -> Screening:
             refusals[field] = reason
     age_min, age_max = parse_age_limit(f"{title}\n{description}")
     return Screening(refusals, age_min, age_max)
+
+
+def below_minimum_wage(*, wage_min: int | None, wage_max: int | None, wage_unit: str | None,
+                       employment_type: str | None, adcode: str | None) -> str | None:
+    """A full-time posting whose lowest wage, as a month's, is below the province's lowest minimum wage
+    tier: the refusal's text, or None. Piece rates have no monthly figure and are not judged here."""
+    if employment_type != FULL_TIME:
+        return None
+    lowest = wage_min if wage_min is not None else wage_max
+    month = monthly(lowest, wage_unit)
+    row = minimum_wage.for_place(adcode)
+    if month is None or row is None or month >= row.lowest:
+        return None
+    return (f"全职岗位的工资（折合每月 {month} 元）低于{row.province}最低工资标准（每月 {row.lowest} 元起），"
+            "请提高工资")

@@ -23,8 +23,10 @@ from market.models import (
     Job,
     User,
 )
+from market.notify import notify
 from market.outbox import enqueue_index, touch
-from market.postings.rules import screen
+from market.postings.rules import below_minimum_wage, screen
+from market.sms import SmsSender
 from vocab import regions, taxonomy
 from vocab.terms import BENEFITS, EMPLOYMENT_TYPES, WAGE_UNITS, benefit_mask, monthly
 from vocab.trades import resolve_occupation
@@ -176,6 +178,10 @@ def clean(data: dict[str, Any], *, today: date, current: Job | None = None) -> d
     screening = screen(title, description)
     for field, reason in screening.refusals.items():
         errors.add(field, reason)
+    low = below_minimum_wage(wage_min=out.get("wage_min"), wage_max=out.get("wage_max"), wage_unit=out.get("wage_unit"),
+                             employment_type=out.get("employment_type"), adcode=out.get("adcode"))
+    if low:
+        errors.add("wage_min", low)
     errors.raise_if_any()
     out["age_min"], out["age_max"] = screening.age_min, screening.age_max
     out["_flag"] = screening.flag_reason
@@ -254,7 +260,8 @@ def change_status(*, session: Session, job: Job, actor: User, action: str) -> Jo
     return job
 
 
-def take_down(*, session: Session, job: Job, staff: User, reason: str) -> Job:
+def take_down(*, session: Session, job: Job, staff: User, reason: str, sms: SmsSender | None = None) -> Job:
+    """Staff take a posting down with the reason; its employer learns why in the inbox and by SMS."""
     reason = (reason or "").strip()
     if not reason:
         raise Invalid({"reason": "请写明下架原因"})
@@ -262,6 +269,11 @@ def take_down(*, session: Session, job: Job, staff: User, reason: str) -> Job:
     job.review_reason = reason[:200]
     touch(session, job)
     record(session, actor=staff, action="job.take_down", target=("job", job.id), reason=reason[:200])
+    employer = session.get(Employer, job.employer_id)
+    owner = session.get(User, employer.owner_id) if employer and employer.owner_id else None
+    if owner is not None:
+        notify(session, user=owner, app=None, sms=sms,
+               body=f"您的岗位“{job.title}”已被人社部门下架，原因：{reason[:200]}。如有疑问请拨打 12333。")
     return job
 
 

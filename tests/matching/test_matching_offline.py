@@ -6,6 +6,7 @@ from matching_builders import AS_OF, synthetic_market
 
 from matching.dataset import load_market, write_jsonl_gz
 from matching.evaluate import metrics
+from vocab.certificates import satisfies
 
 
 def write_market(directory, postings, workers, applications):
@@ -78,12 +79,15 @@ def test_offline_cli_end_to_end(market_dir, tmp_path, capsys):
     applied = {(a.worker_id, a.posting_id) for a in market.applications if a.applied_at < AS_OF}
     for line in lines[:-1]:
         jobs = line["jobs"]
-        assert len(jobs) == 5 and len(set(jobs)) == 5
+        # five when the rules leave five (a local-only worker of a rare trade may have fewer)
+        assert len(jobs) <= 5 and len(set(jobs)) == len(jobs)
         for jid in jobs:
             p = by_id[jid]
             assert p.posted_at <= AS_OF < p.closes_at
-            assert p.cert_required is None or p.cert_required in workers[line["worker"]].certificate_names()
+            assert p.cert_required is None or any(satisfies(c, p.cert_required)
+                                                  for c in workers[line["worker"]].certificate_names())
             assert (line["worker"], jid) not in applied
+    assert sum(len(line["jobs"]) == 5 for line in lines[:-1]) >= len(lines[:-1]) // 2
     assert lines[-1] == {"worker": "W-NOT-THERE", "jobs": []}
     saved = list(models.glob("ranker-v*.json"))
     assert len(saved) == 1

@@ -26,7 +26,8 @@ def ranker(request, trained_model):
 def welding_market():
     guarded = [make_posting(title="电焊工", occupation="welder", cert_required=WELD_CERT, adcode=GUIYANG,
                             description="须持特种作业操作证（焊接与热切割作业）上岗。") for _ in range(3)]
-    plain = [make_posting(title="普工", adcode=GUIYANG), make_posting(title="保洁员", occupation="cleaner", adcode=GUIYANG)]
+    plain = [make_posting(title="普工", adcode=GUIYANG),
+             make_posting(title="钢筋工", occupation="rebar", adcode=GUIYANG)]
     return guarded, plain
 
 
@@ -102,7 +103,7 @@ def test_reasons_in_plain_chinese():
     km = round(regions.distance_between(BIJIE, DONGGUAN))
     assert "对口工种：焊工（5年经验）" in rec.reasons
     assert f"持有{WELD_CERT}" in rec.reasons
-    assert f"距离 {km} 公里" in rec.reasons
+    assert f"约 {round(km / 10) * 10} 公里" in rec.reasons
     assert "粤黔协作岗位 含交通补助" in rec.reasons
     assert "工资高于期望 15%" in rec.reasons  # (6000 + 7800) / 2 = 6900
     assert "全职，符合您的用工偏好" in rec.reasons
@@ -125,7 +126,7 @@ def test_returning_worker_sees_work_near_home():
     far = make_posting(adcode="110105")
     recs = ranker.recommend(returning, [far, near_home], k=2, as_of=AS_OF)
     assert recs[0].id == near_home.id
-    assert any(r.startswith("离家乡") for r in recs[0].reasons)
+    assert "就在家乡，适合返乡就业" in recs[0].reasons  # both only the county's centre: never "1 公里"
     liuzhi = make_posting(adcode=LIUZHI)
     stayed = make_worker(current_adcode=BIJIE, hometown_adcode=BIJIE, mobility="local")
     assert ranker.recommend(stayed, [far, liuzhi], k=1, as_of=AS_OF)[0].id == liuzhi.id
@@ -149,10 +150,11 @@ def test_stated_age_limit_lowers_the_posting_with_a_reason(ranker):
     unlimited = make_posting(description="岗位要求：1年以上普工相关经验优先。")
     recs = {r.id: r for r in ranker.recommend(older, [limited, unlimited], k=2, as_of=AS_OF)}
     assert recs[limited.id].score < recs[unlimited.id].score
-    assert "岗位注明年龄18-45周岁，您的年龄可能不符合" in recs[limited.id].reasons
+    assert "岗位注明年龄18-45周岁，您的年龄可能不符合" in recs[limited.id].caveats
+    assert not any("年龄" in r for r in recs[limited.id].reasons)
     young = {r.id: r for r in ranker.recommend(younger, [limited, unlimited], k=2, as_of=AS_OF)}
     assert young[limited.id].score == pytest.approx(young[unlimited.id].score)
-    assert not any("年龄" in r for r in young[limited.id].reasons)
+    assert not any("年龄" in r for r in young[limited.id].reasons + young[limited.id].caveats)
 
 
 def test_candidates_for_an_employer(ranker):
@@ -161,12 +163,15 @@ def test_candidates_for_an_employer(ranker):
     hidden = make_worker(occupations=[("welder", 9)], certificates=[(WELD_CERT, None)], discoverable=False)
     no_cert = make_worker(occupations=[("welder", 9)])
     far = make_worker(occupations=[("welder", 6)], certificates=[(WELD_CERT, None)], current_adcode=DONGGUAN,
-                      hometown_adcode=DONGGUAN, mobility="local")
-    cands = ranker.candidates(posting, [hidden, no_cert, far, holder], k=10, as_of=AS_OF)
-    assert {c.id for c in cands} == {holder.id, far.id}
+                      hometown_adcode=DONGGUAN, mobility="cross")
+    local_far = make_worker(occupations=[("welder", 6)], certificates=[("电焊证", None)], current_adcode=DONGGUAN,
+                            hometown_adcode=DONGGUAN, mobility="local")
+    cands = ranker.candidates(posting, [hidden, no_cert, far, local_far, holder], k=10, as_of=AS_OF)
+    assert {c.id for c in cands} == {holder.id, far.id}  # 只在本地 in 东莞 is not offered a job in 贵阳
     if ranker.is_fallback:
         assert [c.id for c in cands] == [holder.id, far.id]
     best = next(c for c in cands if c.id == holder.id)
     assert "工种对口：焊工（6年经验）" in best.reasons
     assert f"持有{WELD_CERT}" in best.reasons
-    assert "距离不到 1 公里" in best.reasons
+    assert "同区县" in best.reasons  # both only a county's centre: never "不到 1 公里"
+    assert not any("不到" in r for c in cands for r in c.reasons)

@@ -1,0 +1,71 @@
+"""What a worker told us, respected whatever the model says: the rules applied before any score counts.
+
+- **Certificates.** A posting that requires a certificate is shown only to a worker who holds it, under
+  any of its names (``vocab.certificates.satisfies``: "焊工证（中级）" is the welding certificate).
+- **Applied before.** A posting the worker applied to (hired or not) never comes back.
+- **只在本地.** A worker who works only locally never sees a posting more than ``LOCAL_MAX_KM`` away
+  from where they are now (straight-line, between the places' centroids when that is all we know).
+- **Trades.** For a worker who chose trades, a posting of another trade is shown only with a reason that
+  says why: a trade of the same line of work (相近工种), a trade the worker applied to before, or the
+  posting's own text asking for one of the worker's trades. A posting whose trade is not known stays,
+  with a caveat that says so.
+
+Each rule is a numpy mask over pairs (worker row, posting row), the same for the site (``Ranker.recommend``)
+and the offline evaluation (``Ranker.recommend_many``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from vocab.terms import LOCAL, MOBILITIES
+
+from .features import PostingIndex, WorkerBlock, already_applied, cert_ok, haversine
+
+#: 只在本地: about three hours by bus or a slow road, the most a day's return trip or a weekly trip home
+#: allows. Straight-line km between the worker's place and the posting's.
+LOCAL_MAX_KM = 150.0
+_LOCAL = MOBILITIES.index(LOCAL)
+
+
+def distance_km(workers: WorkerBlock, index: PostingIndex, wi: np.ndarray, pi: np.ndarray) -> np.ndarray:
+    return haversine(workers.cur_lat[wi], workers.cur_lng[wi], index.lat[pi], index.lng[pi])
+
+
+def within_reach(workers: WorkerBlock, index: PostingIndex, wi: np.ndarray, pi: np.ndarray) -> np.ndarray:
+    """A local-only worker: the posting is within LOCAL_MAX_KM (or a place is unknown, so no cap can hold)."""
+    wi, pi = np.asarray(wi, np.int64), np.asarray(pi, np.int64)
+    local = workers.mobility[wi] == _LOCAL
+    if not local.any():
+        return np.ones(len(wi), bool)
+    d = distance_km(workers, index, wi, pi)
+    with np.errstate(invalid="ignore"):
+        return ~local | np.isnan(d) | (d <= LOCAL_MAX_KM)
+
+
+def trade_allowed(workers: WorkerBlock, index: PostingIndex, wi: np.ndarray, pi: np.ndarray) -> np.ndarray:
+    """The posting's trade is one the worker chose, or there is a reason to show another one."""
+    wi, pi = np.asarray(wi, np.int64), np.asarray(pi, np.int64)
+    chose = workers.trades[wi].any(axis=1)
+    occ = index.occ[pi].astype(np.int64)
+    known = occ >= 0
+    occ0 = np.maximum(occ, 0)
+    held = workers.trades[wi, occ0]
+    related = workers.cats[wi, np.maximum(index.cat[pi], 0).astype(np.int64)]
+    applied_before = workers.history.occ[wi, occ0] > 0
+    in_text = (index.text_occ[pi] & workers.trades[wi]).any(axis=1)
+    return ~chose | ~known | held | related | applied_before | in_text
+
+
+def allowed(
+    workers: WorkerBlock, index: PostingIndex, wi: np.ndarray, pi: np.ndarray, *, certificate: bool = True
+) -> np.ndarray:
+    """Every rule above at once (``certificate=False`` leaves out the certificate rule, to list the postings
+    a missing certificate keeps closed)."""
+    wi, pi = np.asarray(wi, np.int64), np.asarray(pi, np.int64)
+    ok = ~already_applied(workers, index, wi, pi)
+    ok &= within_reach(workers, index, wi, pi)
+    ok &= trade_allowed(workers, index, wi, pi)
+    if certificate:
+        ok &= cert_ok(workers, index, wi, pi)
+    return ok
