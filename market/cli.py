@@ -177,7 +177,7 @@ def register_cli(app: Flask) -> None:
     users = AppGroup("users", help="Accounts.")
 
     @users.command("create")
-    @click.option("--role", type=click.Choice(["worker", "employer", "organiser", "admin"]), required=True)
+    @click.option("--role", type=click.Choice(["worker", "employer", "organiser", "admin", "trainer", "station_staff"]), required=True)
     @click.option("--phone", required=True)
     @click.option("--password", required=True)
     @click.option("--name", default="")
