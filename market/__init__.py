@@ -91,12 +91,14 @@ def create_app(overrides: dict[str, Any] | None = None):  # noqa: ANN201
     from market.recommend_views import bp as recommend_bp
     from market.stations.views import bp as stations_bp
     from market.stats.views import bp as stats_bp
+    from market.subsidies.views import bp as subsidies_bp
     from market.training.views import bp as training_bp
     from market.web import api
     from market.workers.views import bp as workers_bp
 
     for blueprint in (auth_bp, postings_bp, applications_bp, workers_bp, employers_bp, admin_bp, health_bp,
-                      openapi_bp, recommend_bp, complaints_bp, stats_bp, partners_bp, training_bp, stations_bp):
+                      openapi_bp, recommend_bp, complaints_bp, stats_bp, partners_bp, training_bp, stations_bp,
+                      subsidies_bp):
         app.register_blueprint(blueprint)
 
     from market.live.views import init_app as init_live

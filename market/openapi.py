@@ -62,6 +62,7 @@ _ROUTES = [
     ("get", "/live/sessions/{id}", "直播的标题、状态和正在上播的岗位", None, False),
     ("post", "/live/sessions/{id}/on-air", "上播一个今天在招的岗位（job_id；本场组织者或人社）", "organiser", True),
     ("post", "/live/sessions/{id}/end", "结束直播（本场组织者或人社）", "organiser", False),
+    ("get", "/workers/{id}/eligibility", "可申领的补贴：name, amount_yuan, eligible, why, bring, where, source（本人或人社）", "worker", False),
     ("get", "/partners/me", "本机构账号（培训机构、零工驿站）及审核状态", "trainer", False),
     ("put", "/partners/me", "提交机构资料（organisation, adcode, station_id）待人社审核", "trainer", True),
     ("get", "/admin/partners", "待审核的机构账号", "admin", False),

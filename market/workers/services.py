@@ -16,7 +16,7 @@ from market.identity import parse_id_number
 from market.models import Notification, User, Worker
 from market.skills import certificates as held_certificates
 from vocab import regions, taxonomy
-from vocab.terms import MOBILITIES, PREFERRED_TYPES, PRIORITY_GROUPS
+from vocab.terms import COLLECTED_PRIORITY_GROUPS, MOBILITIES, PREFERRED_TYPES, PRIORITY_GROUPS
 
 ID_CONTEXT = b"worker.id_number"
 PRIORITY_CONTEXT = b"worker.priority_groups"
@@ -127,8 +127,9 @@ def update_profile(*, session: Session, worker: Worker, cipher: PersonalDataCiph
         if any(g not in PRIORITY_GROUPS for g in groups):
             errors.add("priority_groups", f"重点群体只能是：{'、'.join(PRIORITY_GROUPS)}")
         else:
+            groups = sorted({g for g in groups if g in COLLECTED_PRIORITY_GROUPS})  # 大龄: no longer kept
             worker.priority_groups_cipher = (
-                cipher.encrypt(json.dumps(sorted(set(groups)), ensure_ascii=False), context=PRIORITY_CONTEXT)
+                cipher.encrypt(json.dumps(groups, ensure_ascii=False), context=PRIORITY_CONTEXT)
                 if groups else None)
     errors.raise_if_any()
     if certificates is not None:
