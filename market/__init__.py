@@ -24,6 +24,7 @@ class MarketState:
     login_manager: Any = None
     search: Any = None  # market.search_index.SearchGateway when search is enabled
     ranker: Any = None  # market.recommend.RankerService
+    policies: Any = None  # market.policies.index.PolicyIndex when search is enabled
 
 
 def create_app(overrides: dict[str, Any] | None = None):  # noqa: ANN201
@@ -75,6 +76,11 @@ def create_app(overrides: dict[str, Any] | None = None):  # noqa: ANN201
     from market import search_index
     if settings.SEARCH_ENABLED:
         state.search = search_index.SearchGateway.from_settings(settings)
+        if state.search is not None:
+            from market.policies.index import PolicyIndex
+            from search.policies import index_name
+
+            state.policies = PolicyIndex(state.search.admin, index_name(settings.MEILI_INDEX))
 
     from market import recommend
     state.ranker = recommend.RankerService(settings.MODEL_DIR)
@@ -87,6 +93,7 @@ def create_app(overrides: dict[str, Any] | None = None):  # noqa: ANN201
     from market.health import bp as health_bp
     from market.openapi import bp as openapi_bp
     from market.partners.views import bp as partners_bp
+    from market.policies.views import bp as policies_bp
     from market.postings.views import bp as postings_bp
     from market.recommend_views import bp as recommend_bp
     from market.stations.views import bp as stations_bp
@@ -98,7 +105,7 @@ def create_app(overrides: dict[str, Any] | None = None):  # noqa: ANN201
 
     for blueprint in (auth_bp, postings_bp, applications_bp, workers_bp, employers_bp, admin_bp, health_bp,
                       openapi_bp, recommend_bp, complaints_bp, stats_bp, partners_bp, training_bp, stations_bp,
-                      subsidies_bp):
+                      subsidies_bp, policies_bp):
         app.register_blueprint(blueprint)
 
     from market.live.views import init_app as init_live

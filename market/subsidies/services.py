@@ -6,6 +6,7 @@ from sqlmodel import Session, select
 
 from market.crypto import PersonalDataCipher
 from market.models import HIRED, Application, CourseSignup, GigStation, Job, TrainingCourse, Worker
+from market.policies.services import policy_for_rules
 from market.skills.certificates import held
 from market.subsidies import rules
 from market.workers.services import id_number, priority_groups
@@ -34,6 +35,9 @@ def facts(session: Session, worker: Worker, cipher: PersonalDataCipher) -> rules
 def eligibility(*, session: Session, worker: Worker, cipher: PersonalDataCipher) -> list[dict]:
     """The contract's items, and the nearest gig station where the worker can ask in person."""
     items = rules.evaluate(facts(session, worker, cipher))
+    documents = policy_for_rules(session)
+    for item in items:
+        item["policy_id"] = documents.get(item["key"])
     station = nearest_station(session, worker)
     if station is not None:
         for item in items:
