@@ -88,6 +88,7 @@ def create_app(overrides: dict[str, Any] | None = None):  # noqa: ANN201
     from market.admin.views import bp as admin_bp
     from market.applications.views import bp as applications_bp
     from market.auth.views import bp as auth_bp
+    from market.brands.views import bp as brands_bp
     from market.complaints.views import bp as complaints_bp
     from market.employers.views import bp as employers_bp
     from market.health import bp as health_bp
@@ -105,7 +106,7 @@ def create_app(overrides: dict[str, Any] | None = None):  # noqa: ANN201
 
     for blueprint in (auth_bp, postings_bp, applications_bp, workers_bp, employers_bp, admin_bp, health_bp,
                       openapi_bp, recommend_bp, complaints_bp, stats_bp, partners_bp, training_bp, stations_bp,
-                      subsidies_bp, policies_bp):
+                      subsidies_bp, policies_bp, brands_bp):
         app.register_blueprint(blueprint)
 
     from market.live.views import init_app as init_live
