@@ -129,3 +129,19 @@ def test_only_approved_station_staff_and_bureau_staff_use_the_counter(make_user,
         r = who.post("/api/v1/station/workers", walk_in())
         assert r.status_code == 403
         assert who.post("/api/v1/station/roster", {}).status_code == 403
+
+
+def test_every_new_page_answers_for_its_role(make_user, admin, app, station):
+    """The pages behind the footer and the staff links render (no JavaScript needed)."""
+    pages = {None: ["/policies", "/courses", "/stations", "/brands"],
+             "admin": ["/admin/partners", "/admin/stations/new", "/admin/policies/new", "/admin/brand-claims",
+                       "/station/roster", "/station/counter"],
+             "trainer": ["/partner", "/trainer/courses"], "station_staff": ["/partner", "/station/counter"]}
+    for role, paths in pages.items():
+        browser = app.test_client()
+        if role:
+            who = admin if role == "admin" else make_user(role)
+            browser.post("/login", data={"phone": who.user.phone, "password": "password123"})
+        for path in paths:
+            r = browser.get(path)
+            assert r.status_code == 200, (role, path, r.status_code)
