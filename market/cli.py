@@ -201,6 +201,21 @@ def register_cli(app: Flask) -> None:
 
     app.cli.add_command(users)
 
+    policies = AppGroup("policies", help="The policy centre.")
+
+    @policies.command("reindex")
+    def policies_reindex() -> None:
+        """Push every policy document to the policy index (after an outage, or on a new engine)."""
+        from market.policies.services import reindex
+
+        if _state().policies is None:
+            raise click.ClickException("Search is not configured (MEILI_URL / SEARCH_ENABLED).")
+        with session_scope(_state().engine) as session:
+            count = reindex(session=session, index=_state().policies)
+        click.echo(f"{count} policy documents indexed.")
+
+    app.cli.add_command(policies)
+
     @app.cli.command("load-demo")
     def load_demo_cmd() -> None:
         """Load the small demo market into an empty database."""

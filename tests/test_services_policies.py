@@ -104,3 +104,14 @@ def test_only_staff_publish_and_bad_input_is_named(make_worker, make_user, admin
     assert r.status_code == 422
     assert set(r.get_json()["error"]["fields"]) >= {"title", "region_adcode", "measures"}
     assert client.get("/api/v1/policies").get_json()["items"] == []
+
+
+def test_policies_reindex_fills_an_index_that_missed_a_publish(admin, client, app):
+    state = app.extensions["market"]
+    index, state.policies = state.policies, None  # published while the engine was not wired in
+    admin.post("/api/v1/policies", TRANSPORT)
+    state.policies = index
+    assert client.get("/api/v1/policies?q=交通补助").get_json()["items"] == []
+    result = app.test_cli_runner().invoke(args=["policies", "reindex"])
+    assert result.exit_code == 0 and "1 policy documents indexed" in result.output
+    assert [p["title"] for p in client.get("/api/v1/policies?q=交通补助").get_json()["items"]] == [TRANSPORT["title"]]

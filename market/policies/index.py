@@ -24,12 +24,15 @@ class PolicyIndex:
                 library.ensure_index(self.admin, self.uid)
                 self._ready = True
 
-    def push(self, documents: list[dict]) -> None:
-        """Waits for the engine to apply the documents; a failure is logged and the database still answers."""
+    def push(self, documents: list[dict], *, strict: bool = False) -> None:
+        """Waits for the engine to apply the documents. After a publish a failure is logged (the database
+        still answers, and ``policies reindex`` repairs the index); ``strict`` raises it instead."""
         try:
             self._ensure()
             library.upsert(self.admin, self.uid, documents)
         except SearchError as exc:
+            if strict:
+                raise
             log.warning("policy index update failed (%s); the policy centre answers from the database", exc)
 
     def search(self, q: str, *, province: str | None, rule: str | None) -> list[library.PolicyHit]:

@@ -147,5 +147,5 @@ def policy_public(policy: PolicyDocument) -> dict:
 def reindex(*, session: Session, index: PolicyIndex) -> int:
     documents = [search_document(p) for p in session.exec(select(PolicyDocument).order_by(PolicyDocument.id))]
     if documents:
-        index.push(documents)
+        index.push(documents, strict=True)
     return len(documents)
