@@ -1,9 +1,12 @@
 """Gig stations: the directory, assisted registration at the counter with matches and a printed slip, the
 worker claiming the account later, and the audited roster of who was registered and placed where."""
 
+from datetime import timedelta
+
 import pytest
 from sqlmodel import select
 
+from market import clock
 from market.models import AuditEntry, PartnerAccount
 from tests.conftest import unique_phone
 
@@ -59,11 +62,12 @@ def test_station_staff_register_a_worker_and_see_matches_at_once(staff, make_job
 
 def test_the_slip_prints_matches_with_qr_codes(staff, make_job, app):
     make_job(title="二保焊工", adcode="441900")
-    worker_id = staff.post("/api/v1/station/workers", walk_in()).get_json()["worker"]["id"]
+    worker_id = staff.post("/api/v1/station/workers", walk_in(hometown_adcode="510703")).get_json()["worker"]["id"]
     browser = app.test_client()
     browser.post("/login", data={"phone": staff.user.phone, "password": "password123"})
     page = browser.get(f"/station/workers/{worker_id}/slip").get_data(as_text=True)
     assert "张大姐" in page and "二保焊工" in page
+    assert "技能提升补贴（绵阳） 1500 元" in page  # what the worker may claim, printed with the jobs
     assert page.count('src="data:image/svg+xml') == 2  # the posting's code and the claim code
     assert "slip.css" in page
     css = app.test_client().get("/static/slip.css")
@@ -89,7 +93,6 @@ def test_the_roster_shows_who_was_placed_where_and_is_audited(staff, make_employ
     placed = staff.post("/api/v1/station/workers", walk_in(name="赵师傅")).get_json()["worker"]["id"]
     staff.post("/api/v1/station/workers", walk_in(name="钱师傅", occupations=[{"code": "cook", "years": 3}]))
     # The placed worker applies through the counter's account, and the employer hires.
-    from market import clock
     from market.models import Application
 
     application = Application(worker_id=placed, job_id=job["id"], applied_at=clock.today(), status="hired")
@@ -102,9 +105,12 @@ def test_the_roster_shows_who_was_placed_where_and_is_audited(staff, make_employ
     assert [(w["name"], w["placements"][0]["employer"]) for w in working] == [("赵师傅", "东莞市长安五金制品有限公司")]
     cooks = staff.post("/api/v1/station/roster", {"occupation": "cook"}).get_json()["items"]
     assert [w["name"] for w in cooks] == ["钱师傅"]
+    tomorrow = (clock.today() + timedelta(days=2)).isoformat()
+    assert staff.post("/api/v1/station/roster", {"registered_from": tomorrow}).get_json()["items"] == []
+    assert staff.post("/api/v1/station/roster", {"registered_from": "昨天"}).status_code == 422
     session.rollback()
     audits = session.exec(select(AuditEntry).where(AuditEntry.action == "station.roster_view")).all()
-    assert len(audits) == 3 and all(a.actor_id == staff.user.id for a in audits)
+    assert len(audits) == 4 and all(a.actor_id == staff.user.id for a in audits)
     assert "赵师傅" not in str([a.detail for a in audits])
 
 

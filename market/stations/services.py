@@ -3,10 +3,11 @@ and the roster of who they registered and where those workers were placed (å®å
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time
 
 from sqlmodel import Session, select
 
+from market import clock
 from market.audit import record
 from market.crypto import PersonalDataCipher
 from market.errors import FieldErrors, Forbidden, NotFound
@@ -142,8 +143,9 @@ def roster(*, session: Session, staff: User, occupation: str | None = None, plac
         station_id = _counter_staff(session, staff)
         stmt = stmt.where((StationRegistration.staff_id == staff.id) if station_id is None else
                           (StationRegistration.station_id == station_id) | (StationRegistration.staff_id == staff.id))
-    if registered_from:
-        stmt = stmt.where(StationRegistration.created_at >= registered_from)
+    if registered_from:  # from the start of that day in China
+        start = datetime.combine(registered_from, time.min, tzinfo=clock.CHINA)
+        stmt = stmt.where(StationRegistration.created_at >= start)
     rows = list(session.exec(stmt.order_by(StationRegistration.id.desc()).limit(1000)))
     hires: dict[int, list[dict]] = {}
     ids = [w.id for _, w, _ in rows]
@@ -166,7 +168,7 @@ def roster(*, session: Session, staff: User, occupation: str | None = None, plac
             continue
         out.append({"worker_id": worker.id, "name": worker.name, "trades": [taxonomy.name_of(t) for t in trades],
                     "current_place": regions.full_name(worker.current_adcode) if worker.current_adcode else "",
-                    "claimed": user.claimed, "registered_on": reg.created_at.date().isoformat(),
+                    "claimed": user.claimed, "registered_on": clock.to_china(reg.created_at).date().isoformat(),
                     "station_id": reg.station_id, "placements": placements})
     record(session, actor=staff, action="station.roster_view", target=("station", None),
            occupation=occupation, placed=placed, rows=len(out))
@@ -183,6 +185,15 @@ def matches(*, session: Session, ranker, worker: Worker, cipher: PersonalDataCip
     employers = {e.id: e for e in session.exec(select(Employer).where(Employer.id.in_(ids)))} if ids else {}
     return [{"job": browse.job_public(job, employers[job.employer_id], today=today, full=False),
              "reasons": s.reasons} for job, s in scored]
+
+
+def slip(*, session: Session, ranker, worker: Worker, cipher: PersonalDataCipher, today: date) -> dict:  # noqa: ANN001
+    """What the printed slip carries: the worker's matches and the subsidies they may claim now."""
+    from market.subsidies.services import eligibility
+
+    claimable = [i for i in eligibility(session=session, worker=worker, cipher=cipher) if i["eligible"]]
+    return {"matches": matches(session=session, ranker=ranker, worker=worker, cipher=cipher, today=today),
+            "subsidies": claimable}
 
 
 def qr_svg_uri(url: str) -> str:

@@ -146,12 +146,14 @@ def counter_page():
 @roles_required(*COUNTER_ROLES)
 def slip_page(worker_id: int):
     worker = services.registered_worker(session=db(), staff=page_user(), worker_id=worker_id)
-    found = services.matches(session=db(), ranker=_state().ranker, worker=worker, cipher=_state().cipher,
-                             today=clock.today())
+    printed = services.slip(session=db(), ranker=_state().ranker, worker=worker, cipher=_state().cipher,
+                            today=clock.today())
+    found = printed["matches"]
     for item in found:
         item["qr"] = services.qr_svg_uri(_public_url(url_for("postings.job_page", job_id=item["job"]["id"])))
     claim_qr = services.qr_svg_uri(_public_url(url_for("auth.reset")))
     return render_template("stations/slip.html", worker=worker, matches=found, claim_qr=claim_qr,
+                           subsidies=printed["subsidies"],
                            today_text=clock.today().isoformat(),
                            trades=[taxonomy.name_of(o["code"]) for o in worker.occupations])
 
