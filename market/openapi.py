@@ -110,7 +110,8 @@ def document() -> dict:
             "4XX": {"description": "错误", "content": {"application/json": {"schema": _ERROR}}}}}
         params = []
         if "{id}" in path:
-            params.append({"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}})
+            kind = "string" if path.startswith("/brands/") else "integer"  # a brand is named, not numbered
+            params.append({"name": "id", "in": "path", "required": True, "schema": {"type": kind}})
         if method == "get" and path == "/jobs":
             params += [{"name": n, "in": "query", "schema": {"type": t}, "description": d} for n, t, d in _JOB_QUERY]
         if path.endswith(("/recommendations", "/candidates")):

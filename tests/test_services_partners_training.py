@@ -137,3 +137,13 @@ def test_sign_up_page_works_without_javascript(trainer, make_worker, app):
     assert r.status_code == 302
     r = browser.post(f"/courses/{course_id}/signup", follow_redirects=True)
     assert "报名成功" in r.get_data(as_text=True)
+
+
+def test_the_course_form_keeps_what_was_typed_on_an_error(trainer, app):
+    browser = app.test_client()
+    browser.post("/login", data={"phone": trainer.user.phone, "password": "password123"})
+    r = browser.post("/trainer/courses", data=course(seats="很多", address="涪城区XX路1号"))
+    page = r.get_data(as_text=True)
+    assert r.status_code == 422 and "招生人数应为整数" in page
+    assert 'value="焊工（中级）培训班"' in page and 'value="涪城区XX路1号"' in page
+    assert browser.get("/courses").get_data(as_text=True).count("焊工（中级）培训班") == 0

@@ -151,3 +151,26 @@ def test_every_new_page_answers_for_its_role(make_user, admin, app, station):
         for path in paths:
             r = browser.get(path)
             assert r.status_code == 200, (role, path, r.status_code)
+
+
+def test_the_counter_form_keeps_what_was_typed_on_an_error(staff, app):
+    browser = app.test_client()
+    browser.post("/login", data={"phone": staff.user.phone, "password": "password123"})
+    r = browser.post("/station/counter", data={"phone": "123", "name": "孙师傅", "occupation": ["welder", ""],
+                                               "years": ["5", ""], "cert_name": ["电工证", ""],
+                                               "cert_level": ["4", ""], "cert_number": ["DG9", ""]})
+    page = r.get_data(as_text=True)
+    assert r.status_code == 422
+    assert 'value="孙师傅"' in page and 'value="电工证"' in page and '<option value="welder" selected' in page
+
+
+def test_only_bureau_staff_add_stations_and_only_workers_sign_up(make_user, make_worker, make_employer):
+    trainer = make_user("trainer")
+    for who in (make_worker(), make_employer(), trainer, make_user("station_staff")):
+        assert who.post("/api/v1/stations", {"name": "某驿站", "adcode": "441900"}).status_code == 403
+    start = clock.today() + timedelta(days=3)
+    course_id = trainer.post("/api/v1/courses", {"title": "叉车培训", "occupation": "forklift", "adcode": "441900",
+                                                 "starts_on": start.isoformat(), "ends_on": start.isoformat(),
+                                                 "seats": 5}).get_json()["id"]
+    for who in (make_employer(), trainer, make_user("station_staff")):
+        assert who.post(f"/api/v1/courses/{course_id}/signups").status_code == 403
