@@ -24,6 +24,7 @@ class MarketState:
     login_manager: Any = None
     search: Any = None  # market.search_index.SearchGateway when search is enabled
     ranker: Any = None  # market.recommend.RankerService
+    policies: Any = None  # market.policies.index.PolicyIndex when search is enabled
 
 
 def create_app(overrides: dict[str, Any] | None = None):
@@ -75,6 +76,11 @@ def create_app(overrides: dict[str, Any] | None = None):
     from market import search_index
     if settings.SEARCH_ENABLED:
         state.search = search_index.SearchGateway.from_settings(settings)
+        if state.search is not None:
+            from market.policies.index import PolicyIndex
+            from search.policies import index_name
+
+            state.policies = PolicyIndex(state.search.admin, index_name(settings.MEILI_INDEX))
 
     from market import recommend
     state.ranker = recommend.RankerService(settings.MODEL_DIR)
@@ -82,19 +88,26 @@ def create_app(overrides: dict[str, Any] | None = None):
     from market.admin.views import bp as admin_bp
     from market.applications.views import bp as applications_bp
     from market.auth.views import bp as auth_bp
+    from market.brands.views import bp as brands_bp
     from market.complaints.views import bp as complaints_bp
     from market.employers.views import bp as employers_bp
     from market.health import bp as health_bp
     from market.openapi import bp as openapi_bp
     from market.organisers.views import bp as organisers_bp
+    from market.partners.views import bp as partners_bp
+    from market.policies.views import bp as policies_bp
     from market.postings.views import bp as postings_bp
     from market.recommend_views import bp as recommend_bp
+    from market.stations.views import bp as stations_bp
     from market.stats.views import bp as stats_bp
+    from market.subsidies.views import bp as subsidies_bp
+    from market.training.views import bp as training_bp
     from market.web import api
     from market.workers.views import bp as workers_bp
 
     for blueprint in (auth_bp, postings_bp, applications_bp, workers_bp, employers_bp, admin_bp, health_bp,
-                      openapi_bp, recommend_bp, complaints_bp, stats_bp, organisers_bp):
+                      openapi_bp, recommend_bp, complaints_bp, stats_bp, organisers_bp, partners_bp, training_bp, stations_bp,
+                      subsidies_bp, policies_bp, brands_bp):
         app.register_blueprint(blueprint)
 
     from market.live.views import init_app as init_live

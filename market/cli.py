@@ -177,7 +177,7 @@ def register_cli(app: Flask) -> None:
     users = AppGroup("users", help="Accounts.")
 
     @users.command("create")
-    @click.option("--role", type=click.Choice(["worker", "employer", "organiser", "admin"]), required=True)
+    @click.option("--role", type=click.Choice(["worker", "employer", "organiser", "admin", "trainer", "station_staff"]), required=True)
     @click.option("--phone", required=True)
     @click.option("--password", required=True)
     @click.option("--name", default="")
@@ -200,6 +200,21 @@ def register_cli(app: Flask) -> None:
         click.echo(f"Created {role} account {user_id} for phone {phone}.")
 
     app.cli.add_command(users)
+
+    policies = AppGroup("policies", help="The policy centre.")
+
+    @policies.command("reindex")
+    def policies_reindex() -> None:
+        """Push every policy document to the policy index (after an outage, or on a new engine)."""
+        from market.policies.services import reindex
+
+        if _state().policies is None:
+            raise click.ClickException("Search is not configured (MEILI_URL / SEARCH_ENABLED).")
+        with session_scope(_state().engine) as session:
+            count = reindex(session=session, index=_state().policies)
+        click.echo(f"{count} policy documents indexed.")
+
+    app.cli.add_command(policies)
 
     @app.cli.command("load-demo")
     def load_demo_cmd() -> None:

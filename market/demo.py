@@ -51,6 +51,8 @@ ACCOUNTS = [
     ("employer", "13900000013", "沧州渤海建工集团有限公司"),
     ("worker", "13900000021", "张建国"),
     ("worker", "13900000022", "李秀英"),
+    ("trainer", "13900000031", "绵阳市涪城区职业技能培训学校"),
+    ("station_staff", "13900000032", "长安镇零工驿站"),
 ]
 EMPLOYERS = {
     "13900000011": ("91441900MA4UJ0XK12", "441900", "制造业"),
@@ -276,6 +278,7 @@ def load_demo(session: Session, *, cipher: PersonalDataCipher) -> list[tuple[str
     session.flush()
     _applications(session, rng, people, jobs, today)
     _fairs_and_complaints(session, people, jobs, organiser, today)
+    _demo_services(session, users=users, admin=admin, today=today)
     return [(role, phone, PASSWORD) for role, phone, _ in ACCOUNTS]
 
 
@@ -337,3 +340,29 @@ def _fairs_and_complaints(session: Session, people, jobs, organiser: User, today
         filed += 1
         if filed == 3:
             break
+
+
+
+def _demo_services(session: Session, *, users: dict, admin: User, today) -> None:
+    """A gig station with its staff, a subsidised course and a policy summary written for the demo."""
+    from market.models import PartnerAccount
+    from market.policies.services import publish
+    from market.stations.services import create_station
+    from market.training.services import create_course
+
+    station = create_station(session=session, staff=admin, data={
+        "name": "长安镇零工驿站", "adcode": "441900", "address": "长安镇人民广场东侧", "hours": "每天 6:00-18:00",
+        "services": ["零工登记", "岗位信息发布", "技能培训报名", "政策咨询", "休息等候"], "phone": "0769-00000000"})
+    staff = session.exec(select(PartnerAccount).where(PartnerAccount.user_id == users["13900000032"].id)).one()
+    staff.station_id = station.id
+    session.add(staff)
+    start = today + timedelta(days=14)
+    create_course(session=session, institution=users["13900000031"], data={
+        "title": "电工（中级）技能提升班", "occupation": "electrician", "level": 4, "adcode": "510703",
+        "address": "涪城区培训基地", "starts_on": start.isoformat(), "ends_on": (start + timedelta(days=20)).isoformat(),
+        "seats": 40, "fee_yuan": 0, "subsidy_yuan": 1500, "description": "理论加实操，结业参加等级认定。"})
+    publish(session=session, staff=admin, index=None, data={
+        "title": "技能提升补贴怎么领（示例摘要）", "issuer": "零工市场示例", "region_adcode": "510700",
+        "body": "这是演示用的摘要，不是政策原文。持有职业技能等级证书的本地户籍农民工，可按等级申请技能提升补贴。",
+        "measures": [{"text": "初级工、中级工、高级工按不同标准发放技能提升补贴", "for_workers": True,
+                      "rule": "mianyang_skill_upgrade"}]})

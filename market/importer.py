@@ -44,7 +44,7 @@ from market.models import (
 from market.postings.services import clean
 from market.workers.services import ID_CONTEXT, PRIORITY_CONTEXT
 from vocab import regions, taxonomy
-from vocab.terms import PRIORITY_GROUPS, benefit_mask, monthly
+from vocab.terms import COLLECTED_PRIORITY_GROUPS, benefit_mask, monthly
 
 BATCH = 2000
 
@@ -240,7 +240,7 @@ def _workers(conn, path: Path, report: Report, bar, cipher: PersonalDataCipher) 
         if bad:
             report.reject("workers", key, f"行政区划代码不存在: {bad[0]}")
             continue
-        groups = sorted(g for g in row.get("priority_groups") or [] if g in PRIORITY_GROUPS)
+        groups = sorted(g for g in row.get("priority_groups") or [] if g in COLLECTED_PRIORITY_GROUPS)
         phones.add(phone)
         hashes.add(digest)
         name = str(row.get("name") or "")[:60]

@@ -79,6 +79,15 @@ def main() -> int:
         while pending_count(state.engine) and time.monotonic() < deadline:
             if not relay_once(state.engine, state.search):
                 time.sleep(0.2)
+        if state.policies is not None:  # the policy centre's index follows the database's documents
+            from market.policies.services import reindex as reindex_policies
+            from search.client import SearchError
+
+            try:
+                with session_scope(state.engine) as session:
+                    reindex_policies(session=session, index=state.policies)
+            except SearchError as exc:
+                print(f"The policy index could not be filled ({exc}); run: flask --app wsgi policies reindex")
     state.engine.dispose()
 
     bind = env.get("BIND", "127.0.0.1:8000")

@@ -15,7 +15,10 @@ from market.clock import now
 
 # Roles
 WORKER, EMPLOYER, ORGANISER, ADMIN = "worker", "employer", "organiser", "admin"
-ROLES = (WORKER, EMPLOYER, ORGANISER, ADMIN)
+# Partners of the bureau: a training institution lists courses, station staff work a gig station's counter.
+TRAINER, STATION_STAFF = "trainer", "station_staff"
+ROLES = (WORKER, EMPLOYER, ORGANISER, ADMIN, TRAINER, STATION_STAFF)
+PARTNER_ROLES = (TRAINER, STATION_STAFF)
 STAFF_ROLES = (ADMIN,)
 
 # Employer verification
@@ -338,3 +341,136 @@ class OrganiserApplication(SQLModel, table=True):
     decided_by: int | None = Field(default=None, foreign_key="users.id")
     decided_at: datetime | None = None
     created_at: datetime = Field(default_factory=now)
+# ---- services ----
+# Skills, subsidies, policy, labour brands and gig stations (零工驿站).
+
+
+class WorkerCertificate(SQLModel, table=True):
+    """A certificate a worker holds: the catalogue's name (vocab.certificates), its level and its number."""
+
+    __tablename__ = "worker_certificate"
+
+    id: int | None = Field(default=None, primary_key=True)
+    worker_id: int = Field(foreign_key="workers.id", index=True)
+    # The catalogue's official name when the typed name is known to it, else None (the typed name stays).
+    code: str | None = Field(default=None, max_length=60, index=True)
+    name: str = Field(max_length=60)
+    level: int | None = None  # vocab.certificates.SKILL_LEVELS: 5 初级工 … 1 高级技师
+    number: str | None = Field(default=None, max_length=40)
+    position: int = 0
+
+
+# A partner's account (training institution, station staff) works only once the bureau approved it.
+PARTNER_PENDING, PARTNER_APPROVED, PARTNER_REJECTED = "pending", "approved", "rejected"
+
+
+class PartnerAccount(SQLModel, table=True):
+    __tablename__ = "partner_accounts"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", unique=True, index=True)
+    role: str = Field(max_length=16)
+    organisation: str = Field(max_length=100)
+    adcode: str | None = Field(default=None, max_length=6)
+    station_id: int | None = Field(default=None, foreign_key="gig_stations.id", index=True)
+    status: str = Field(default=PARTNER_PENDING, max_length=16, index=True)
+    note: str | None = Field(default=None, max_length=200)
+    decided_by: int | None = Field(default=None, foreign_key="users.id")
+    decided_at: datetime | None = None
+    created_at: datetime = Field(default_factory=now)
+
+
+COURSE_OPEN, COURSE_CANCELLED = "open", "cancelled"
+
+
+class TrainingCourse(SQLModel, table=True):
+    __tablename__ = "training_courses"
+
+    id: int | None = Field(default=None, primary_key=True)
+    institution_id: int = Field(foreign_key="users.id", index=True)
+    title: str = Field(max_length=100)
+    occupation: str = Field(max_length=40, index=True)
+    level: int | None = None  # the skill level the course prepares for
+    adcode: str = Field(max_length=6, index=True)
+    province_adcode: str = Field(max_length=6, index=True)
+    city_adcode: str | None = Field(default=None, max_length=6, index=True)
+    address: str = Field(default="", max_length=200)
+    starts_on: date = Field(index=True)
+    ends_on: date
+    seats: int
+    fee_yuan: int = 0
+    subsidy_yuan: int | None = None  # 培训补贴 a trainee may claim after finishing
+    description: str = Field(default="", max_length=2000)
+    status: str = Field(default=COURSE_OPEN, max_length=16, index=True)
+    created_at: datetime = Field(default_factory=now)
+
+
+class CourseSignup(SQLModel, table=True):
+    __tablename__ = "course_signups"
+    __table_args__ = (UniqueConstraint("course_id", "worker_id", name="uq_course_signup"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    course_id: int = Field(foreign_key="training_courses.id", index=True)
+    worker_id: int = Field(foreign_key="workers.id", index=True)
+    created_at: datetime = Field(default_factory=now)
+
+
+class PolicyDocument(SQLModel, table=True):
+    """A policy document staff published; its measures are the parts a worker can act on."""
+
+    __tablename__ = "policy_documents"
+
+    id: int | None = Field(default=None, primary_key=True)
+    title: str = Field(max_length=200)
+    issuer: str = Field(default="", max_length=200)
+    doc_number: str = Field(default="", max_length=60)
+    region_adcode: str | None = Field(default=None, max_length=6, index=True)
+    issued_on: date | None = None
+    body: str = Field(default="", max_length=40000)
+    # [{"text": ..., "for_workers": bool, "rule": subsidy rule key or None}]
+    measures: list[dict] = _json_column()
+    published_by: int | None = Field(default=None, foreign_key="users.id")
+    created_at: datetime = Field(default_factory=now, index=True)
+
+
+BRAND_CLAIMED, BRAND_CONFIRMED, BRAND_REJECTED = "claimed", "confirmed", "rejected"
+
+
+class BrandClaim(SQLModel, table=True):
+    __tablename__ = "labour_brand_claims"
+    __table_args__ = (UniqueConstraint("worker_id", "brand", name="uq_brand_claim"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    worker_id: int = Field(foreign_key="workers.id", index=True)
+    brand: str = Field(max_length=40, index=True)
+    status: str = Field(default=BRAND_CLAIMED, max_length=16, index=True)
+    decided_by: int | None = Field(default=None, foreign_key="users.id")
+    decided_at: datetime | None = None
+    created_at: datetime = Field(default_factory=now)
+
+
+class GigStation(SQLModel, table=True):
+    __tablename__ = "gig_stations"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=100)
+    adcode: str = Field(max_length=6, index=True)
+    address: str = Field(default="", max_length=200)
+    lat: float | None = None
+    lng: float | None = None
+    hours: str = Field(default="", max_length=100)
+    services: list[str] = _json_column()
+    phone: str = Field(default="", max_length=20)
+    created_at: datetime = Field(default_factory=now)
+
+
+class StationRegistration(SQLModel, table=True):
+    """Who registered a worker at a station's counter (实名制动态管理 reads this)."""
+
+    __tablename__ = "station_registrations"
+
+    id: int | None = Field(default=None, primary_key=True)
+    worker_id: int = Field(foreign_key="workers.id", unique=True, index=True)
+    station_id: int | None = Field(default=None, foreign_key="gig_stations.id", index=True)
+    staff_id: int = Field(foreign_key="users.id", index=True)
+    created_at: datetime = Field(default_factory=now, index=True)

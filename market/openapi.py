@@ -72,6 +72,30 @@ _ROUTES = [
     ("get", "/live/sessions/{id}", "直播的标题、状态和正在上播的岗位", None, False),
     ("post", "/live/sessions/{id}/on-air", "上播一个今天在招的岗位（job_id；本场组织者或人社）", "organiser", True),
     ("post", "/live/sessions/{id}/end", "结束直播（本场组织者或人社）", "organiser", False),
+    ("get", "/workers/{id}/eligibility", "可申领的补贴：name, amount_yuan, eligible, why, bring, where, source（本人或人社）", "worker", False),
+    ("get", "/policies", "政策中心：搜索政策文件（q, province, rule），农民工可用的措施高亮", None, False),
+    ("post", "/policies", "发布政策文件（title, issuer, doc_number, region_adcode, issued_on, body, measures）", "admin", True),
+    ("get", "/policies/{id}", "政策文件", None, False),
+    ("get", "/brands", "劳务品牌（贵州绣娘、黔菜师傅、羌绣、草编……）", None, False),
+    ("get", "/brands/{id}", "一个劳务品牌（{id} 为品牌名称）：工种、家乡、确认的从业者人数（单位和人社可见名单）、点名要这个品牌的岗位", None, False),
+    ("post", "/brands/{id}/claim", "求职者申请认定劳务品牌（待人社确认）", "worker", False),
+    ("get", "/admin/brand-claims", "待确认的劳务品牌申请", "admin", False),
+    ("post", "/admin/brand-claims/{id}/decision", "确认或驳回劳务品牌申请（confirm）", "admin", True),
+    ("get", "/partners/me", "本机构账号（培训机构、零工驿站）及审核状态", "trainer", False),
+    ("put", "/partners/me", "提交机构资料（organisation, adcode, station_id）待人社审核", "trainer", True),
+    ("get", "/admin/partners", "待审核的机构账号", "admin", False),
+    ("post", "/admin/partners/{id}/decision", "审核机构账号（approve, note）", "admin", True),
+    ("get", "/courses", "培训课程（occupation, adcode, from, q）", None, False),
+    ("post", "/courses", "发布培训课程（已审核的培训机构）", "trainer", True),
+    ("get", "/courses/{id}", "培训课程详情", None, False),
+    ("post", "/courses/{id}/signups", "报名培训（重复报名返回原报名）", "worker", False),
+    ("get", "/courses/{id}/signups", "本机构课程的报名名单", "trainer", False),
+    ("get", "/me/courses", "我报名的培训", "worker", False),
+    ("get", "/stations", "零工驿站名录（adcode）", None, False),
+    ("post", "/stations", "新增零工驿站（人社）", "admin", True),
+    ("get", "/stations/{id}", "零工驿站", None, False),
+    ("post", "/station/workers", "驿站代为登记没有智能手机的求职者，并返回为他推荐的岗位", "station_staff", True),
+    ("post", "/station/roster", "实名制动态管理：本驿站登记的求职者及上岗去向（occupation, placed, registered_from；记入操作记录）", "station_staff", True),
 ]
 
 _QUERIES = {
@@ -80,6 +104,11 @@ _QUERIES = {
     ("get", "/admin/audit"): [("actor", "integer", "操作人的用户编号"),
                               ("action", "string", "操作，如 employer.reject；或一类操作，如 job")],
     ("get", "/suggest"): [("q", "string", "已输入的字，如 电焊、dian、dhg；最多 30 个字")],
+    ("get", "/courses"): [("occupation", "string", "工种代码"), ("adcode", "string", "省、市或区县 adcode"),
+                          ("from", "string", "开课日期不早于（默认今天）"), ("q", "string", "课程名称或工种")],
+    ("get", "/policies"): [("q", "string", "关键词"), ("province", "string", "省级 adcode"),
+                           ("rule", "string", "补贴规则代码，如 mianyang_skill_upgrade")],
+    ("get", "/stations"): [("adcode", "string", "省、市或区县 adcode")],
     ("get", "/stats/flows"): [("from", "string", "开始日期，如 2026-01-01（含当天）"),
                               ("to", "string", "结束日期（含当天）；区间最长 3 年")],
 }
@@ -96,7 +125,8 @@ def document() -> dict:
             "4XX": {"description": "错误", "content": {"application/json": {"schema": _ERROR}}}}}
         params = []
         if "{id}" in path:
-            params.append({"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}})
+            kind = "string" if path.startswith("/brands/") else "integer"  # a brand is named, not numbered
+            params.append({"name": "id", "in": "path", "required": True, "schema": {"type": kind}})
         if method == "get" and path == "/jobs":
             params += [{"name": n, "in": "query", "schema": {"type": t}, "description": d} for n, t, d in _JOB_QUERY]
         if path.endswith(("/recommendations", "/candidates")):

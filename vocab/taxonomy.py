@@ -36,6 +36,7 @@ class LabourBrand:
     name: str
     occupation: str
     province: str
+    home_adcode: str | None = None  # the brand's home region (a province, city or county)
 
 
 def _load(name: str) -> list[dict]:

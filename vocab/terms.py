@@ -29,6 +29,9 @@ MOBILITY_NAMES = {LOCAL: "只在本地（县/市内）", PROVINCE: "省内都可
 
 POVERTY_GROUP, OLDER_WORKER = "脱贫人口", "大龄"
 PRIORITY_GROUPS = (POVERTY_GROUP, OLDER_WORKER)
+# What the profile still asks and keeps: 脱贫人口 decides the cross-province transport subsidy. 大龄 is no
+# longer asked: no rule uses it, and age follows from the ID number's birth date anyway.
+COLLECTED_PRIORITY_GROUPS = (POVERTY_GROUP,)
 
 
 def monthly(amount: float | int | str | None, unit: str | None) -> int | None:

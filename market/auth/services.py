@@ -17,7 +17,18 @@ from market.audit import record
 from market.db import after_commit
 from market.errors import AppError, Conflict, Invalid, Unauthorized
 from market.identity import normalise_phone
-from market.models import EMPLOYER, ROLES, WORKER, OneTimeCode, User, Worker
+from market.models import (
+    EMPLOYER,
+    PARTNER_ROLES,
+    ROLES,
+    STATION_STAFF,
+    TRAINER,
+    WORKER,
+    OneTimeCode,
+    User,
+    Worker,
+)
+from market.partners.services import open_account
 from market.sms import SmsSender
 
 _hasher = PasswordHasher()
@@ -25,7 +36,7 @@ CODE_TTL = timedelta(minutes=10)
 CODE_MAX_ATTEMPTS = 5
 TOKEN_MAX_AGE = 30 * 24 * 3600
 PURPOSES = ("register", "reset")
-SELF_SERVICE_ROLES = (WORKER, EMPLOYER)
+SELF_SERVICE_ROLES = (WORKER, EMPLOYER, TRAINER, STATION_STAFF)
 
 
 def hash_password(password: str) -> str:
@@ -103,9 +114,11 @@ def _new_account(session: Session, *, phone: str, password: str, role: str, name
 def register(*, session: Session, phone: str, code: str | None, password: str | None, role: str,
              name: str = "") -> User:
     phone = _check_new_account(session, phone, password, role, SELF_SERVICE_ROLES,
-                               "请选择身份：找工作（worker）或招工（employer）")
+                               "请选择身份：找工作（worker）、招工（employer）、培训机构（trainer）或零工驿站（station_staff）")
     _consume_code(session, phone, "register", code)
     user = _new_account(session, phone=phone, password=password, role=role, name=name)
+    if role in PARTNER_ROLES:  # works once the bureau's staff approved it
+        open_account(session, user=user, approved=False)
     record(session, actor=user, action="user.register", target=("user", user.id), role=role)
     return user
 
@@ -115,6 +128,8 @@ def create_user(*, session: Session, phone: str, password: str, role: str, name:
     """Staff and the command line: an account that can sign in at once (no code)."""
     phone = _check_new_account(session, phone, password, role, ROLES, f"身份应为 {', '.join(ROLES)} 之一")
     user = _new_account(session, phone=phone, password=password, role=role, name=name)
+    if role in PARTNER_ROLES:  # made by an administrator: approved at once
+        open_account(session, user=user, approved=True, actor=actor)
     record(session, actor=actor, action="user.create", target=("user", user.id), role=role)
     return user
 

@@ -8,7 +8,7 @@ from flask_login import UserMixin, current_user, login_user, logout_user
 from market.auth import services
 from market.errors import AppError
 from market.extensions import limiter, login_manager
-from market.models import EMPLOYER, User
+from market.models import EMPLOYER, PARTNER_ROLES, User
 from market.web import api, commit, db, json_body, ok
 
 bp = Blueprint("auth", __name__)
@@ -145,6 +145,8 @@ def register():
         return page
     if current_user.user.role == EMPLOYER:
         return redirect(url_for("employers.register_page"))
+    if current_user.user.role in PARTNER_ROLES:
+        return redirect(url_for("partners.partner_page"))
     return redirect(url_for("workers.profile_page"))
 
 

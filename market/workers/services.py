@@ -14,8 +14,9 @@ from market.crypto import PersonalDataCipher, mask_id_number
 from market.errors import Conflict, FieldErrors, Invalid
 from market.identity import parse_id_number
 from market.models import Notification, User, Worker
+from market.skills import certificates as held_certificates
 from vocab import regions, taxonomy
-from vocab.terms import MOBILITIES, PREFERRED_TYPES, PRIORITY_GROUPS
+from vocab.terms import COLLECTED_PRIORITY_GROUPS, MOBILITIES, PREFERRED_TYPES, PRIORITY_GROUPS
 
 ID_CONTEXT = b"worker.id_number"
 PRIORITY_CONTEXT = b"worker.priority_groups"
@@ -55,28 +56,6 @@ def _occupations(errors: FieldErrors, raw) -> list[dict]:
     return out
 
 
-def _certificates(errors: FieldErrors, raw) -> list[dict]:
-    out = []
-    for item in raw or []:
-        name = str((item.get("name") if isinstance(item, dict) else item) or "").strip()
-        if not name or len(name) > 60:
-            errors.add("certificates", "证书名称不能为空，最多 60 个字")
-            continue
-        level = item.get("level") if isinstance(item, dict) else None
-        if level not in (None, ""):
-            try:
-                level = int(level)
-            except (TypeError, ValueError):
-                level = -1
-            if level not in range(1, 6):
-                errors.add("certificates", "技能等级应为 5（初级工）到 1（高级技师）")
-                continue
-        else:
-            level = None
-        out.append({"name": name, "level": level})
-    return out
-
-
 def update_profile(*, session: Session, worker: Worker, cipher: PersonalDataCipher, data: dict,
                    today: date | None = None) -> Worker:
     today = today or clock.today()
@@ -93,8 +72,9 @@ def update_profile(*, session: Session, worker: Worker, cipher: PersonalDataCiph
             setattr(worker, field, value)
     if "occupations" in data:
         worker.occupations = _occupations(errors, data["occupations"])
+    certificates = None
     if "certificates" in data:
-        worker.certificates = _certificates(errors, data["certificates"])
+        certificates = held_certificates.parse(errors, data["certificates"], held=worker.certificates)
     if "expected_wage" in data:
         wage = data.get("expected_wage")
         if wage in (None, ""):
@@ -147,10 +127,13 @@ def update_profile(*, session: Session, worker: Worker, cipher: PersonalDataCiph
         if any(g not in PRIORITY_GROUPS for g in groups):
             errors.add("priority_groups", f"重点群体只能是：{'、'.join(PRIORITY_GROUPS)}")
         else:
+            groups = sorted({g for g in groups if g in COLLECTED_PRIORITY_GROUPS})  # 大龄: no longer kept
             worker.priority_groups_cipher = (
-                cipher.encrypt(json.dumps(sorted(set(groups)), ensure_ascii=False), context=PRIORITY_CONTEXT)
+                cipher.encrypt(json.dumps(groups, ensure_ascii=False), context=PRIORITY_CONTEXT)
                 if groups else None)
     errors.raise_if_any()
+    if certificates is not None:
+        held_certificates.replace(session, worker, certificates)
     worker.updated_at = clock.now()
     session.add(worker)
     return worker
@@ -179,7 +162,8 @@ def delete_account(*, session: Session, user: User, worker: Worker | None) -> No
     if worker is not None:
         _forget_sensitive(worker)
         worker.name = ""
-        worker.occupations, worker.certificates = [], []
+        worker.occupations = []
+        held_certificates.replace(session, worker, [])
         worker.expected_wage = None
         worker.current_adcode = None
         worker.labour_brand = None
@@ -203,7 +187,7 @@ def _base(worker: Worker) -> dict:
         "current_adcode": worker.current_adcode,
         "current_place": regions.full_name(worker.current_adcode) if region else "",
         "occupations": [{**o, "name": taxonomy.name_of(o["code"])} for o in worker.occupations],
-        "certificates": worker.certificates,
+        "certificates": [held_certificates.public(c, with_number=False) for c in worker.certificates or []],
         "expected_wage": worker.expected_wage,
         "preferred_type": worker.preferred_type,
         "mobility": worker.mobility,
@@ -211,8 +195,13 @@ def _base(worker: Worker) -> dict:
     }
 
 
+def _with_numbers(worker: Worker) -> list[dict]:
+    return [held_certificates.public(c, with_number=True) for c in worker.certificates or []]
+
+
 def worker_for_self(worker: Worker, cipher: PersonalDataCipher) -> dict:
-    return {**_base(worker), "external_id": worker.external_id, "id_number": id_number(worker, cipher),
+    return {**_base(worker), "certificates": _with_numbers(worker), "external_id": worker.external_id,
+            "id_number": id_number(worker, cipher),
             "birth_date": worker.birth_date.isoformat() if worker.birth_date else None,
             "hometown_adcode": worker.hometown_adcode, "priority_groups": priority_groups(worker, cipher),
             "sensitive_consent": worker.sensitive_consent_at is not None, "discoverable": worker.discoverable}
@@ -220,7 +209,7 @@ def worker_for_self(worker: Worker, cipher: PersonalDataCipher) -> dict:
 
 def worker_for_staff(worker: Worker, cipher: PersonalDataCipher) -> dict:
     number = id_number(worker, cipher)
-    return {**_base(worker), "external_id": worker.external_id,
+    return {**_base(worker), "certificates": _with_numbers(worker), "external_id": worker.external_id,
             "id_number_masked": mask_id_number(number) if number else None,
             "hometown_adcode": worker.hometown_adcode, "priority_groups": priority_groups(worker, cipher),
             "discoverable": worker.discoverable}

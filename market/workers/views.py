@@ -11,7 +11,13 @@ from market.postings.access import is_staff
 from market.web import api, api_user, commit, db, json_body, ok, page_user, roles_required
 from market.workers import services
 from vocab import taxonomy
-from vocab.terms import MOBILITIES, MOBILITY_NAMES, PREFERRED_TYPE_NAMES, PREFERRED_TYPES, PRIORITY_GROUPS
+from vocab.terms import (
+    COLLECTED_PRIORITY_GROUPS,
+    MOBILITIES,
+    MOBILITY_NAMES,
+    PREFERRED_TYPE_NAMES,
+    PREFERRED_TYPES,
+)
 
 bp = Blueprint("workers", __name__)
 
@@ -102,7 +108,7 @@ def profile_page():
     worker = _me(user)
     choices = {"occupations": list(taxonomy.occupations().values()), "mobility": MOBILITIES,
                "mobility_names": MOBILITY_NAMES, "types": PREFERRED_TYPES,
-               "type_names": PREFERRED_TYPE_NAMES, "priority_groups": PRIORITY_GROUPS}
+               "type_names": PREFERRED_TYPE_NAMES, "priority_groups": COLLECTED_PRIORITY_GROUPS}
     if request.method == "POST":
         try:
             services.update_profile(session=db(), worker=worker, cipher=_cipher(), data=_profile_form())
