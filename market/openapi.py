@@ -56,6 +56,8 @@ _ROUTES = [
     ("get", "/admin/audit", "操作记录", "admin", False),
     ("post", "/complaints", "欠薪投诉（employer_id 或 job_id 二选一, amount_owed, period_start, period_end, description）", "worker", True),
     ("get", "/complaints", "欠薪投诉：求职者看自己的；人社看全部待办（可按 status 筛选）", "worker", False),
+    ("get", "/complaints/{id}", "一件欠薪投诉及其全部办理经过（仅投诉人本人和人社）", "worker", False),
+    ("post", "/complaints/{id}/actions", "办理一步并留痕（action: accept | assign | contact | mediate | escalate_inspection | escalate_arbitration | resolve | dismiss | note；note；指派时 handler_id）", "admin", True),
     ("post", "/complaints/{id}/status", "处理欠薪投诉（status: in_progress | resolved | dismissed；办结须写 note）", "admin", True),
     ("get", "/worklog", "记工：求职者看自己的，单位看本单位岗位上的（可按 status 筛选），含已确认天数", "any", False),
     ("post", "/worklog", "记一天工（application_id：被录用的申请, work_date, days: 0.5 | 1, hours?, note?）", "worker", True),
@@ -70,6 +72,7 @@ _ROUTES = [
 
 _QUERIES = {
     ("get", "/complaints"): [("status", "string", "filed | in_progress | resolved | dismissed（仅人社）"),
+                             ("overdue", "string", "1：只看已过期限未办结的（仅人社）"),
                              ("limit", "integer", "≤ 100，默认 50"), ("offset", "integer", "")],
     ("get", "/worklog"): [("status", "string", "pending | confirmed | disputed")],
     ("get", "/worklog/export"): [("format", "string", "csv | xlsx，默认 csv")],

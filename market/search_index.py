@@ -55,7 +55,8 @@ def posting_document(job: Job, employer: Employer) -> dict[str, Any]:
     return job_document({
         "id": job.id, "external_id": job.external_id, "title": job.title, "description": job.description,
         "employer_name": employer.name, "employer_id": employer.id,
-        "employer_verified": employer.status == EMPLOYER_VERIFIED, "occupation": job.occupation,
+        "employer_verified": employer.status == EMPLOYER_VERIFIED,
+        "employer_open_complaints": employer.open_wage_complaints or 0, "occupation": job.occupation,
         "adcode": job.adcode, "address": job.address, "lat": job.lat, "lng": job.lng,
         "wage_min": job.wage_min, "wage_max": job.wage_max, "wage_unit": job.wage_unit,
         "employment_type": job.employment_type, "headcount": job.headcount, "benefits": job.benefits,
@@ -70,7 +71,8 @@ def hit_public(doc: dict[str, Any]) -> dict[str, Any]:
     out = {
         "id": doc["id"], "external_id": doc.get("external_id"), "title": doc.get("title"),
         "employer": {"id": doc.get("employer_id"), "name": doc.get("employer_name"),
-                     "verified": bool(doc.get("employer_verified")), "open_wage_complaints": 0},
+                     "verified": bool(doc.get("employer_verified")),
+                     "open_wage_complaints": int(doc.get("employer_open_complaints") or 0)},
         "occupation": doc.get("occupation"), "occupation_name": doc.get("occupation_name"),
         "adcode": doc.get("adcode"), "place": doc.get("place_name"), "address": doc.get("address"),
         "lat": (doc.get("_geo") or {}).get("lat"), "lng": (doc.get("_geo") or {}).get("lng"),
@@ -294,7 +296,8 @@ def documents_from_database(engine: Engine, *, chunk: int = 5000):  # noqa: ANN2
     while True:
         with Session(engine) as session:
             rows = session.exec(select(*_DOC_COLUMNS, Employer.name.label("employer_name"),
-                                       Employer.status.label("employer_status"))
+                                       Employer.status.label("employer_status"),
+                                       Employer.open_wage_complaints.label("employer_open_complaints"))
                                 .join(Employer, Employer.id == Job.employer_id)
                                 .where(Job.id > last, Job.status != JOB_TAKEN_DOWN)
                                 .order_by(Job.id).limit(chunk)).all()

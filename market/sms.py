@@ -9,6 +9,10 @@ log = logging.getLogger("market.sms")
 
 
 class SmsSender:
+    # Whether a message handed to this sender reaches a phone. Pages say "已通知" only when it does;
+    # otherwise "已记录，短信未发送".
+    delivers = False
+
     def send(self, phone: str, text: str) -> None:
         raise NotImplementedError
 
@@ -22,8 +26,9 @@ class LogSmsSender(SmsSender):
 
 @dataclass
 class MemorySmsSender(SmsSender):
-    """Tests: keeps every message, newest last."""
+    """Tests: keeps every message, newest last (standing in for a gateway)."""
 
+    delivers = True
     sent: list[tuple[str, str]] = field(default_factory=list)
 
     def send(self, phone: str, text: str) -> None:

@@ -124,14 +124,15 @@ def wage_text(wage_min: int | None, wage_max: int | None, wage_unit: str | None)
     return f"{wage_min}-{wage_max}{unit}"
 
 
-def job_public(job: Job, employer: Employer, *, today: date, open_wage_complaints: int = 0,
-               full: bool = True) -> dict[str, Any]:
+def job_public(job: Job, employer: Employer, *, today: date, full: bool = True) -> dict[str, Any]:
+    """A posting as it leaves the building; the employer's accepted complaints are the count kept on the
+    employer (market.complaints.services.refresh_employer_count), never counted here."""
     out: dict[str, Any] = {
         "id": job.id,
         "external_id": job.external_id,
         "title": job.title,
         "employer": {"id": employer.id, "name": employer.name, "verified": employer.status == EMPLOYER_VERIFIED,
-                     "open_wage_complaints": open_wage_complaints},
+                     "open_wage_complaints": employer.open_wage_complaints or 0},
         "occupation": job.occupation,
         "occupation_name": taxonomy.name_of(job.occupation),
         "adcode": job.adcode,
