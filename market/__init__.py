@@ -88,13 +88,15 @@ def create_app(overrides: dict[str, Any] | None = None):  # noqa: ANN201
     from market.openapi import bp as openapi_bp
     from market.postings.views import bp as postings_bp
     from market.recommend_views import bp as recommend_bp
+    from market.reports.views import bp as reports_bp
     from market.stats.views import bp as stats_bp
     from market.web import api
     from market.workers.views import bp as workers_bp
     from market.worklog.views import bp as worklog_bp
 
     for blueprint in (auth_bp, postings_bp, applications_bp, workers_bp, employers_bp, admin_bp, health_bp,
-                      openapi_bp, recommend_bp, complaints_bp, stats_bp, worklog_bp):
+                      openapi_bp, recommend_bp, complaints_bp, stats_bp, worklog_bp,
+                      reports_bp):
         app.register_blueprint(blueprint)
 
     from market.live.views import init_app as init_live

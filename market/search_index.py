@@ -29,6 +29,7 @@ from market.models import (
     OUTBOX_DONE,
     OUTBOX_PENDING,
     OUTBOX_UPSERT,
+    REVIEW_HELD,
     Employer,
     Job,
     SearchOutbox,
@@ -44,6 +45,7 @@ from vocab.trades import resolve_occupation
 log = logging.getLogger("market.search")
 
 SEARCH_KEY_NAME = "gig-market-search"
+HELD_STATUS = "held"
 RELAY_BATCH = 2000
 MAX_BACKOFF = 300.0
 CLAIM_LEASE = timedelta(seconds=60)
@@ -62,7 +64,8 @@ def posting_document(job: Job, employer: Employer) -> dict[str, Any]:
         "employment_type": job.employment_type, "headcount": job.headcount, "benefits": job.benefits,
         "cert_required": job.cert_required, "skill_level_required": job.skill_level_required,
         "cooperation": job.cooperation, "posted_at": job.posted_at, "closes_at": job.closes_at,
-        "status": job.status, "version": job.version,
+        # A held posting is indexed as held: searches ask for open ones, so it is never found.
+        "status": HELD_STATUS if job.review_status == REVIEW_HELD else job.status, "version": job.version,
     })
 
 
@@ -286,7 +289,7 @@ class OutboxRelay(threading.Thread):
 _DOC_COLUMNS = (Job.id, Job.external_id, Job.employer_id, Job.title, Job.description, Job.occupation, Job.adcode, Job.address,
                 Job.lat, Job.lng, Job.wage_min, Job.wage_max, Job.wage_unit, Job.employment_type, Job.headcount,
                 Job.benefits, Job.cert_required, Job.skill_level_required, Job.cooperation, Job.posted_at,
-                Job.closes_at, Job.status, Job.version)
+                Job.closes_at, Job.status, Job.version, Job.review_status)
 
 
 def documents_from_database(engine: Engine, *, chunk: int = 5000):  # noqa: ANN201
@@ -306,6 +309,8 @@ def documents_from_database(engine: Engine, *, chunk: int = 5000):  # noqa: ANN2
         for row in rows:
             posting = dict(row._mapping)
             posting["employer_verified"] = posting.pop("employer_status") == EMPLOYER_VERIFIED
+            if posting.pop("review_status") == REVIEW_HELD:
+                posting["status"] = HELD_STATUS
             yield job_document(posting)
         last = rows[-1].id
 

@@ -15,7 +15,7 @@ from sqlalchemy import and_, func, or_
 from sqlmodel import Session, select
 
 from market.errors import FieldErrors
-from market.models import EMPLOYER_VERIFIED, JOB_PAUSED, JOB_TAKEN_DOWN, Employer, Job
+from market.models import EMPLOYER_VERIFIED, JOB_PAUSED, JOB_TAKEN_DOWN, REVIEW_HELD, Employer, Job
 from market.postings.rules import describe_age
 from market.postings.services import effective_status
 from vocab import regions, taxonomy
@@ -156,6 +156,9 @@ def job_public(job: Job, employer: Employer, *, today: date, full: bool = True) 
         "closes_at": job.closes_at.isoformat(),
         "status": effective_status(job, today),
     }
+    if job.review_status == REVIEW_HELD:  # only its employer and staff ever see a held posting
+        out["status"] = "held"
+        out["held_reason"] = job.review_reason
     if full:
         out["description"] = job.description
         out["hired_count"] = job.hired_count
@@ -164,7 +167,7 @@ def job_public(job: Job, employer: Employer, *, today: date, full: bool = True) 
 
 def open_on_clause(day: date):  # noqa: ANN201
     return and_(Job.posted_at <= day, Job.closes_at > day, Job.status.not_in((JOB_PAUSED, JOB_TAKEN_DOWN)),
-                Employer.status == EMPLOYER_VERIFIED)
+                Job.review_status != REVIEW_HELD, Employer.status == EMPLOYER_VERIFIED)
 
 
 def _text_clause(term: str):  # noqa: ANN201

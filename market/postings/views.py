@@ -12,6 +12,7 @@ from market.errors import AppError, Forbidden, NotFound
 from market.models import (
     EMPLOYER,
     REVIEW_FLAGGED,
+    REVIEW_HELD,
     WORKER,
     Application,
     Employer,
@@ -183,8 +184,10 @@ def job_page(job_id: int):
         if worker:
             mine = db().exec(select(Application).where(Application.worker_id == worker.id,
                                                         Application.job_id == job.id)).first()
+    from market.reports.services import REASONS
+
     return render_template("jobs/detail.html", job=browse.job_public(job, employer, today=clock.today()),
-                           application=mine)
+                           application=mine, report_reasons=REASONS)
 
 
 @bp.get("/employer/jobs")
@@ -217,7 +220,10 @@ def new_job():
         except AppError as exc:
             return render_template("employer/job_form.html", form=request.form, errors=exc.fields,
                                    error=exc.message, **_choices()), exc.status
-        flash("岗位已发布" + ("（含年龄要求，人社部门会复核）" if job.review_status == REVIEW_FLAGGED else ""))
+        if job.review_status == REVIEW_HELD:
+            flash(f"岗位已提交，人社部门复核后才会上线：{job.review_reason}")
+        else:
+            flash("岗位已发布" + ("（含年龄要求，人社部门会复核）" if job.review_status == REVIEW_FLAGGED else ""))
         return redirect(url_for("postings.employer_jobs"))
     return render_template("employer/job_form.html", form={}, errors={}, **_choices())
 
