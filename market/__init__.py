@@ -63,7 +63,7 @@ def create_app(overrides: dict[str, Any] | None = None):  # noqa: ANN201
         settings=settings,
         engine=make_engine(settings.DATABASE_URL),
         cipher=PersonalDataCipher(settings.PII_KEY),
-        sms=make_sender(settings.SMS_BACKEND),
+        sms=make_sender(settings.SMS_BACKEND, settings),
         login_manager=extensions.login_manager,
     )
     app.extensions["market"] = state

@@ -74,7 +74,7 @@ def test_every_step_is_kept_with_its_note_and_the_worker_sees_the_whole_history(
     assert mine["history"][2]["note"] == "经办人：李经办" and mine["handler"]["name"] == "李经办"
     assert mine["status"] == "resolved" and mine["due_on"] is None
     assert "actor" not in mine["history"][1] and "worker" not in mine  # staff names and phones stay with staff
-    assert all(h["sms"] == "短信已发出" for h in mine["history"][1:])
+    assert all(h["sms"] == "已交短信平台发送" for h in mine["history"][1:])
     assert "引导申请劳动仲裁" in " ".join(n["body"] for n in worker.get("/api/v1/me/notifications").get_json()["items"])
     assert "仲裁裁决单位支付" in sms.last_to(worker.user.phone)
     # Finished is finished: no step after it.
@@ -147,7 +147,7 @@ def test_a_page_says_the_sms_was_not_sent_when_it_only_went_to_the_log(hired, ad
     r = admin.client.post(f"/admin/complaints/{c['id']}/actions", data={"action": "accept", "note": "已受理"},
                           follow_redirects=True)
     page = r.get_data(as_text=True)
-    assert "短信未发送" in page and "已发短信" not in page
+    assert "短信未发送" in page and "已交短信平台" not in page
     assert "已记录，短信未发送" in page  # the history row says so too
     history = worker.get(f"/api/v1/complaints/{c['id']}").get_json()["history"]
     assert history[-1]["sms"] == "已记录，短信未发送"

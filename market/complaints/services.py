@@ -331,7 +331,7 @@ def staff_handlers(session: Session) -> list[User]:
 def _event_public(e: ComplaintEvent, *, for_staff: bool, names: dict[int, str]) -> dict:
     out = {"action": e.action, "action_name": ACTION_NAMES.get(e.action, e.action), "from_status": e.from_status,
            "to_status": e.to_status, "note": e.note, "at": clock.to_china(e.at).isoformat(timespec="seconds"),
-           "sms": {True: "短信已发出", False: "已记录，短信未发送", None: "未发短信"}[e.sms_sent]}
+           "sms": {True: "已交短信平台发送", False: "已记录，短信未发送", None: "未发短信"}[e.sms_sent]}
     if for_staff:
         out["actor"] = names.get(e.actor_id or 0)
     return out

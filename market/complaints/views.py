@@ -57,7 +57,7 @@ def _act(staff: User, complaint_id: int, data: dict) -> WageComplaint:
 def _told() -> str:
     """What the page may honestly say about telling the worker."""
     if getattr(_sms(), "delivers", False):
-        return "已记录，已发短信告知投诉人"
+        return "已记录，短信已交短信平台发给投诉人"
     return "已记录，投诉人可在站内“消息”里看到（短信未发送：短信通道未接通）"
 
 
