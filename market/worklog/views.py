@@ -134,7 +134,8 @@ def employer_decide_page(entry_id: int):
         db().rollback()
         flash(f"这条记工没有改动：{exc.message}")
     else:
-        flash("已确认" if request.form.get("confirm") == "1" else "已提出异议，已告知工人")
+        flash("已确认，工人会在站内消息里看到" if request.form.get("confirm") == "1"
+              else "已提出异议，工人会在站内消息里看到理由")
     return redirect(url_for("worklog.employer_worklog_page", status=request.form.get("back_status") or None))
 
 
