@@ -4,6 +4,8 @@ Revision ID: 0007
 Revises: 0004
 """
 
+from datetime import datetime, timedelta
+
 import sqlalchemy as sa
 import sqlmodel
 from alembic import op
@@ -95,6 +97,40 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_wage_complaints_due_on'), ['due_on'], unique=False)
         batch_op.create_index(batch_op.f('ix_wage_complaints_handler_id'), ['handler_id'], unique=False)
         batch_op.create_foreign_key('fk_wage_complaints_handler_id_users', 'users', ['handler_id'], ['id'])
+
+    _carry_over_existing_complaints()
+
+
+def _carry_over_existing_complaints() -> None:
+    """Complaints filed before this revision: a history that starts with their filing and their last step
+    (with the note that step left), a deadline when still open, and the employers' accepted count."""
+    bind = op.get_bind()
+    complaints = sa.table("wage_complaints", sa.column("id"), sa.column("status"), sa.column("resolution_note"),
+                          sa.column("handled_by"), sa.column("created_at"), sa.column("updated_at"),
+                          sa.column("due_on"), sa.column("worker_id"))
+    events = sa.table("complaint_events", sa.column("complaint_id"), sa.column("actor_id"), sa.column("action"),
+                      sa.column("from_status"), sa.column("to_status"), sa.column("note"), sa.column("at"))
+    steps = {"in_progress": "accept", "resolved": "resolve", "dismissed": "dismiss"}
+    rows = bind.execute(sa.select(complaints.c.id, complaints.c.status, complaints.c.resolution_note,
+                                  complaints.c.handled_by, complaints.c.created_at, complaints.c.updated_at)).all()
+    for cid, status, note, handler, created, updated in rows:
+        bind.execute(events.insert().values(complaint_id=cid, actor_id=None, action="filed", from_status=None,
+                                            to_status="filed", note="", at=created))
+        if status in steps:
+            bind.execute(events.insert().values(complaint_id=cid, actor_id=handler, action=steps[status],
+                                                from_status="filed", to_status=status, note=note or "", at=updated))
+        if status in ("filed", "in_progress"):
+            days = 7 if status == "filed" else 84
+            start = (created if status == "filed" else updated) or created
+            if isinstance(start, str):  # SQLite hands back the stored text
+                start = datetime.fromisoformat(start)
+            bind.execute(complaints.update().where(complaints.c.id == cid)
+                         .values(due_on=(start + timedelta(days=days)).date()))
+    bind.execute(sa.text(
+        "UPDATE employers SET open_wage_complaints = (SELECT count(*) FROM wage_complaints c "
+        "WHERE c.employer_id = employers.id AND c.status = 'in_progress' AND EXISTS ("
+        "SELECT 1 FROM applications a JOIN jobs j ON j.id = a.job_id "
+        "WHERE a.worker_id = c.worker_id AND j.employer_id = employers.id))"))
 
 
 
