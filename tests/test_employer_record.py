@@ -4,6 +4,7 @@ ranker's ``employer_complaints`` feature, in serving and in training."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 from sqlmodel import select
@@ -160,3 +161,30 @@ def test_training_rows_carry_the_feature(make_employer, make_job, make_worker, a
     assert seen and max(float(col.max()) for col in seen) == 1.0
     assert session.exec(select(WageComplaint)).first().status == "in_progress"
     assert isinstance(today, date)
+
+
+def test_lists_and_postings_read_the_count_without_counting_complaints(make_employer, make_job, make_worker, admin,
+                                                                       engine, client, today):
+    from sqlalchemy import event
+
+    employer = make_employer()
+    job = make_job(employer)
+    worker = make_worker()
+    worker.post(f"/api/v1/jobs/{job['id']}/applications")
+    c = worker.post("/api/v1/complaints", _body(today, job_id=job["id"])).get_json()
+    admin.post(f"/api/v1/complaints/{c['id']}/status", {"status": "in_progress"})
+    statements: list[str] = []
+
+    def seen(conn, cursor, statement, *args):  # noqa: ANN001, ANN002
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        listed = client.get("/api/v1/jobs").get_json()["hits"]
+        shown = client.get(f"/api/v1/jobs/{job['id']}").get_json()
+        page = client.get(f"/jobs/{job['id']}").get_data(as_text=True)
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert listed[0]["employer"]["open_wage_complaints"] == shown["employer"]["open_wage_complaints"] == 1
+    assert "该单位有 1 件欠薪投诉正在处理" in page
+    assert statements and not [s for s in statements if re.search(r"\bwage_complaints\b", s)]

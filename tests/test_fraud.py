@@ -156,3 +156,15 @@ def test_three_workers_reporting_take_a_posting_off_the_site_until_staff_look(ma
     assert items[0]["reports"] == 3 and items[0]["notes"] == ["打电话要先交钱"] * 3
     admin.post(f"/api/v1/admin/jobs/{job['id']}/take-down", {"reason": "核实为诈骗"})
     assert not _live(client, job["id"]) and admin.get("/api/v1/admin/reports").get_json()["items"] == []
+
+
+def test_a_held_posting_is_indexed_as_held_so_no_search_finds_it(make_employer, session):
+    from market.models import Job
+    from market.search_index import documents_from_database, posting_document
+
+    employer = make_employer()
+    held = employer.post("/api/v1/jobs", job_payload(description="加微信 gm12345678")).get_json()
+    session.rollback()
+    job = session.get(Job, held["id"])
+    assert posting_document(job, session.get(Employer, job.employer_id))["status"] == "held"
+    assert [d["status"] for d in documents_from_database(session.get_bind())] == ["held"]
