@@ -64,7 +64,7 @@ def create_app(overrides: dict[str, Any] | None = None):
         settings=settings,
         engine=make_engine(settings.DATABASE_URL),
         cipher=PersonalDataCipher(settings.PII_KEY),
-        sms=make_sender(settings.SMS_BACKEND),
+        sms=make_sender(settings.SMS_BACKEND, settings),
         login_manager=extensions.login_manager,
     )
     app.extensions["market"] = state
@@ -98,16 +98,18 @@ def create_app(overrides: dict[str, Any] | None = None):
     from market.policies.views import bp as policies_bp
     from market.postings.views import bp as postings_bp
     from market.recommend_views import bp as recommend_bp
+    from market.reports.views import bp as reports_bp
     from market.stations.views import bp as stations_bp
     from market.stats.views import bp as stats_bp
     from market.subsidies.views import bp as subsidies_bp
     from market.training.views import bp as training_bp
     from market.web import api
     from market.workers.views import bp as workers_bp
+    from market.worklog.views import bp as worklog_bp
 
     for blueprint in (auth_bp, postings_bp, applications_bp, workers_bp, employers_bp, admin_bp, health_bp,
-                      openapi_bp, recommend_bp, complaints_bp, stats_bp, organisers_bp, partners_bp, training_bp, stations_bp,
-                      subsidies_bp, policies_bp, brands_bp):
+                      openapi_bp, recommend_bp, complaints_bp, stats_bp, organisers_bp, partners_bp, training_bp,
+                      stations_bp, subsidies_bp, policies_bp, brands_bp, worklog_bp, reports_bp):
         app.register_blueprint(blueprint)
 
     from market.live.views import init_app as init_live

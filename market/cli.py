@@ -155,15 +155,16 @@ def register_cli(app: Flask) -> None:
         from sqlmodel import Session
 
         from market import clock
-        from market.recommend import training_data
+        from market.recommend import employer_complaints, training_data
         from matching import model as model_mod
 
         day = date.fromisoformat(as_of) if as_of else clock.today()
         with Session(_state().engine) as session:
             postings, workers, apps = training_data(session)
+            complaints = employer_complaints(session)
         click.echo(f"{len(postings)} postings, {len(workers)} workers, {len(apps)} applications; training as of {day} ...")
         try:
-            model = model_mod.train(postings, workers, apps, day, progress=True)
+            model = model_mod.train(postings, workers, apps, day, progress=True, employer_complaints=complaints)
         except ValueError as exc:
             raise click.ClickException(f"Cannot train yet: {exc}. Import a market or wait for applications.") from None
         path = model_mod.save(model, _state().settings.MODEL_DIR)

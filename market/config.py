@@ -29,6 +29,12 @@ class Settings:
     SEARCH_ENABLED: bool = True
     REDIS_URL: str | None = None
     SMS_BACKEND: str = "log"
+    # SMS_BACKEND=http: the gateway that sends messages (a JSON POST of {"phone", "text", "sign"} with the key
+    # as a bearer token); see market.sms.HttpSmsSender.
+    SMS_GATEWAY_URL: str | None = None
+    SMS_GATEWAY_KEY: str | None = None
+    SMS_GATEWAY_SIGN: str = "零工市场"
+    SMS_GATEWAY_TIMEOUT: float = 5.0
     MODEL_DIR: str = str(ROOT / "var" / "models")
     # Every search as a line (the query with long digit runs masked, the count; never who searched), for
     # `flask search zero-rate`. Empty: not written.
@@ -43,10 +49,13 @@ class Settings:
         env = os.environ if env is None else env
         s = cls()
         for name in ("APP_ENV", "SECRET_KEY", "PII_KEY", "DATABASE_URL", "MEILI_URL", "MEILI_MASTER_KEY",
-                     "REDIS_URL", "SMS_BACKEND", "MODEL_DIR", "MEILI_INDEX", "SEARCH_LOG"):
+                     "REDIS_URL", "SMS_BACKEND", "MODEL_DIR", "MEILI_INDEX", "SEARCH_LOG", "SMS_GATEWAY_URL",
+                     "SMS_GATEWAY_KEY", "SMS_GATEWAY_SIGN"):
             value = env.get(name)
             if value:
                 setattr(s, name, value)
+        if env.get("SMS_GATEWAY_TIMEOUT"):
+            s.SMS_GATEWAY_TIMEOUT = float(env["SMS_GATEWAY_TIMEOUT"])
         if env.get("MEILI_TIMEOUT"):
             s.MEILI_TIMEOUT = float(env["MEILI_TIMEOUT"])
         if env.get("SEARCH_ENABLED", "").lower() in {"0", "false", "no"}:
@@ -59,3 +68,5 @@ class Settings:
                 raise ConfigError("SECRET_KEY is the development default: set a long random SECRET_KEY.")
             if self.PII_KEY == DEV_PII_KEY:
                 raise ConfigError("PII_KEY is the development default: set PII_KEY to 32 random bytes, base64.")
+        if self.SMS_BACKEND == "http" and not (self.SMS_GATEWAY_URL and self.SMS_GATEWAY_KEY):
+            raise ConfigError("SMS_BACKEND=http needs SMS_GATEWAY_URL and SMS_GATEWAY_KEY.")

@@ -29,6 +29,8 @@ EMPLOYER_PENDING, EMPLOYER_REVIEW, EMPLOYER_VERIFIED, EMPLOYER_REJECTED = (
 JOB_OPEN, JOB_PAUSED, JOB_CLOSED, JOB_TAKEN_DOWN = "open", "paused", "closed", "taken_down"
 # Staff review of a posting: a flagged one stays live and waits for a look; cleared after it.
 REVIEW_OK, REVIEW_FLAGGED, REVIEW_CLEARED = "ok", "flagged", "cleared"
+# Held: a fraud signal keeps the posting off the site until staff have looked (cleared) or taken it down.
+REVIEW_HELD = "held"
 
 # Application lifecycle
 APPLIED, VIEWED, INTERVIEW, HIRED, NOT_HIRED, WITHDRAWN = (
@@ -75,6 +77,9 @@ class Employer(SQLModel, table=True):
     cooperation: str | None = Field(default=None, max_length=20)
     verified_at: datetime | None = None
     created_at: datetime = Field(default_factory=now)
+    # Wage complaints staff accepted (受理) and not yet closed, from workers who applied or worked here:
+    # kept here (and in every posting's search document) so no list counts them per request.
+    open_wage_complaints: int = 0
 
 
 class Worker(SQLModel, table=True):
@@ -264,6 +269,12 @@ class WageComplaint(SQLModel, table=True):
     handled_by: int | None = Field(default=None, foreign_key="users.id")
     created_at: datetime = Field(default_factory=now, index=True)
     updated_at: datetime = Field(default_factory=now)
+    # The life cycle beyond the status: who handles it, the step it is at, by when the next step is due,
+    # and what the platform knew when it was filed (confirmed work log, agreed wage).
+    handler_id: int | None = Field(default=None, foreign_key="users.id", index=True)
+    stage: str | None = Field(default=None, max_length=20)
+    due_on: date | None = Field(default=None, index=True)
+    evidence: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
 
 
 # Live job fairs (直播带岗): an organiser's session puts jobs on air; viewers follow an event stream.
@@ -375,6 +386,27 @@ class PartnerAccount(SQLModel, table=True):
     station_id: int | None = Field(default=None, foreign_key="gig_stations.id", index=True)
     status: str = Field(default=PARTNER_PENDING, max_length=16, index=True)
     note: str | None = Field(default=None, max_length=200)
+# ---- rights ----
+# Work log (记工): the worker records each day worked on a job they were hired for; the employer confirms
+# or disputes it with a reason. Confirmed entries are evidence in a wage complaint.
+WORKLOG_PENDING, WORKLOG_CONFIRMED, WORKLOG_DISPUTED = "pending", "confirmed", "disputed"
+
+
+class WorkLogEntry(SQLModel, table=True):
+    __tablename__ = "work_log_entries"
+    __table_args__ = (UniqueConstraint("application_id", "work_date", name="uq_work_log_application_day"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: int = Field(foreign_key="applications.id", index=True)
+    worker_id: int = Field(foreign_key="workers.id", index=True)
+    job_id: int = Field(foreign_key="jobs.id", index=True)
+    employer_id: int = Field(foreign_key="employers.id", index=True)
+    work_date: date = Field(index=True)
+    days: float = 1.0
+    hours: float | None = None
+    note: str = Field(default="", max_length=200)
+    status: str = Field(default=WORKLOG_PENDING, max_length=12, index=True)
+    dispute_reason: str | None = Field(default=None, max_length=200)
     decided_by: int | None = Field(default=None, foreign_key="users.id")
     decided_at: datetime | None = None
     created_at: datetime = Field(default_factory=now)
@@ -473,4 +505,36 @@ class StationRegistration(SQLModel, table=True):
     worker_id: int = Field(foreign_key="workers.id", unique=True, index=True)
     station_id: int | None = Field(default=None, foreign_key="gig_stations.id", index=True)
     staff_id: int = Field(foreign_key="users.id", index=True)
+class ComplaintEvent(SQLModel, table=True):
+    """Every step of a wage complaint with its note, oldest first: nothing is overwritten."""
+
+    __tablename__ = "complaint_events"
+
+    id: int | None = Field(default=None, primary_key=True)
+    complaint_id: int = Field(foreign_key="wage_complaints.id", index=True)
+    actor_id: int | None = Field(default=None, foreign_key="users.id")
+    action: str = Field(max_length=20)
+    from_status: str | None = Field(default=None, max_length=16)
+    to_status: str = Field(max_length=16)
+    note: str = Field(default="", max_length=500)
+    # Whether the worker's SMS went to a gateway (True), only to a log (False) or nowhere (None).
+    sms_sent: bool | None = None
+    at: datetime = Field(default_factory=now, index=True)
+
+
+REPORT_OPEN, REPORT_HANDLED = "open", "handled"
+
+
+class PostingReport(SQLModel, table=True):
+    """A worker's one-tap report of a posting that looks wrong (fraud, fees, fake wage ...)."""
+
+    __tablename__ = "posting_reports"
+    __table_args__ = (UniqueConstraint("job_id", "reporter_id", name="uq_posting_report_job_reporter"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    job_id: int = Field(foreign_key="jobs.id", index=True)
+    reporter_id: int = Field(foreign_key="users.id", index=True)
+    reason: str = Field(max_length=20)
+    note: str = Field(default="", max_length=200)
+    status: str = Field(default=REPORT_OPEN, max_length=12, index=True)
     created_at: datetime = Field(default_factory=now, index=True)

@@ -81,7 +81,15 @@ def track_record(session: Session, today: date) -> TrackRecord:
     for employer_id, postings in session.exec(select(Job.employer_id, func.count()).where(Job.posted_at < today)
                                               .group_by(Job.employer_id)):
         track.employer_postings[str(employer_id)] = int(postings)
+    track.employer_complaints.update(employer_complaints(session))
     return track
+
+
+def employer_complaints(session: Session) -> dict[str, int]:
+    """The ranker's ``employer_complaints``: the accepted, still open wage complaints kept on each employer
+    (the number every posting shows), for employers that have any."""
+    rows = session.exec(select(Employer.id, Employer.open_wage_complaints).where(Employer.open_wage_complaints > 0))
+    return {str(employer_id): int(count) for employer_id, count in rows}
 
 
 class RankerService:
@@ -133,7 +141,10 @@ class RankerService:
         stamp = session.exec(select(func.count(), func.max(Job.updated_at)).select_from(Job)
                              .join(Employer, Employer.id == Job.employer_id).where(day_clause)).one()
         apps = session.exec(select(func.count(), func.max(Application.updated_at))).one()
-        key = (today, tuple(stamp), tuple(apps))
+        # An employer's accepted complaints change the feature without touching a posting.
+        record = session.exec(select(func.coalesce(func.sum(Employer.open_wage_complaints), 0),
+                                     func.count()).where(Employer.open_wage_complaints > 0)).one()
+        key = (today, tuple(stamp), tuple(apps), tuple(record))
         with self._lock:
             if key != self._index_key:
                 jobs = list(session.exec(select(Job).join(Employer, Employer.id == Job.employer_id)
@@ -237,7 +248,8 @@ def invited_workers(session: Session, job: Job, employer: Employer) -> set[int]:
 
 
 def training_data(session: Session) -> tuple[list[Posting], list[WorkerProfile], list[AppRecord]]:
-    """Every posting, worker and application in the database, as the ranker trains on them."""
+    """Every posting, worker and application in the database, as the ranker trains on them (with
+    ``employer_complaints(session)`` for the employers' record)."""
     postings = [to_posting(j) for j in session.exec(select(Job).order_by(Job.id))]
     workers = [to_profile(w) for w in session.exec(select(Worker).order_by(Worker.id))]
     apps = [AppRecord(str(a.worker_id), str(a.job_id), a.applied_at, a.status == HIRED)

@@ -29,6 +29,7 @@ from market.models import (
     OUTBOX_DONE,
     OUTBOX_PENDING,
     OUTBOX_UPSERT,
+    REVIEW_HELD,
     Employer,
     Job,
     SearchOutbox,
@@ -44,6 +45,7 @@ from vocab.trades import resolve_occupation
 log = logging.getLogger("market.search")
 
 SEARCH_KEY_NAME = "gig-market-search"
+HELD_STATUS = "held"
 RELAY_BATCH = 2000
 MAX_BACKOFF = 300.0
 CLAIM_LEASE = timedelta(seconds=60)
@@ -55,13 +57,15 @@ def posting_document(job: Job, employer: Employer) -> dict[str, Any]:
     return job_document({
         "id": job.id, "external_id": job.external_id, "title": job.title, "description": job.description,
         "employer_name": employer.name, "employer_id": employer.id,
-        "employer_verified": employer.status == EMPLOYER_VERIFIED, "occupation": job.occupation,
+        "employer_verified": employer.status == EMPLOYER_VERIFIED,
+        "employer_open_complaints": employer.open_wage_complaints or 0, "occupation": job.occupation,
         "adcode": job.adcode, "address": job.address, "lat": job.lat, "lng": job.lng,
         "wage_min": job.wage_min, "wage_max": job.wage_max, "wage_unit": job.wage_unit,
         "employment_type": job.employment_type, "headcount": job.headcount, "benefits": job.benefits,
         "cert_required": job.cert_required, "skill_level_required": job.skill_level_required,
         "cooperation": job.cooperation, "posted_at": job.posted_at, "closes_at": job.closes_at,
-        "status": job.status, "version": job.version,
+        # A held posting is indexed as held: searches ask for open ones, so it is never found.
+        "status": HELD_STATUS if job.review_status == REVIEW_HELD else job.status, "version": job.version,
     })
 
 
@@ -70,7 +74,8 @@ def hit_public(doc: dict[str, Any]) -> dict[str, Any]:
     out = {
         "id": doc["id"], "external_id": doc.get("external_id"), "title": doc.get("title"),
         "employer": {"id": doc.get("employer_id"), "name": doc.get("employer_name"),
-                     "verified": bool(doc.get("employer_verified")), "open_wage_complaints": 0},
+                     "verified": bool(doc.get("employer_verified")),
+                     "open_wage_complaints": int(doc.get("employer_open_complaints") or 0)},
         "occupation": doc.get("occupation"), "occupation_name": doc.get("occupation_name"),
         "adcode": doc.get("adcode"), "place": doc.get("place_name"), "address": doc.get("address"),
         "lat": (doc.get("_geo") or {}).get("lat"), "lng": (doc.get("_geo") or {}).get("lng"),
@@ -284,7 +289,7 @@ class OutboxRelay(threading.Thread):
 _DOC_COLUMNS = (Job.id, Job.external_id, Job.employer_id, Job.title, Job.description, Job.occupation, Job.adcode, Job.address,
                 Job.lat, Job.lng, Job.wage_min, Job.wage_max, Job.wage_unit, Job.employment_type, Job.headcount,
                 Job.benefits, Job.cert_required, Job.skill_level_required, Job.cooperation, Job.posted_at,
-                Job.closes_at, Job.status, Job.version)
+                Job.closes_at, Job.status, Job.version, Job.review_status)
 
 
 def documents_from_database(engine: Engine, *, chunk: int = 5000):
@@ -294,7 +299,8 @@ def documents_from_database(engine: Engine, *, chunk: int = 5000):
     while True:
         with Session(engine) as session:
             rows = session.exec(select(*_DOC_COLUMNS, Employer.name.label("employer_name"),
-                                       Employer.status.label("employer_status"))
+                                       Employer.status.label("employer_status"),
+                                       Employer.open_wage_complaints.label("employer_open_complaints"))
                                 .join(Employer, Employer.id == Job.employer_id)
                                 .where(Job.id > last, Job.status != JOB_TAKEN_DOWN)
                                 .order_by(Job.id).limit(chunk)).all()
@@ -303,6 +309,8 @@ def documents_from_database(engine: Engine, *, chunk: int = 5000):
         for row in rows:
             posting = dict(row._mapping)
             posting["employer_verified"] = posting.pop("employer_status") == EMPLOYER_VERIFIED
+            if posting.pop("review_status") == REVIEW_HELD:
+                posting["status"] = HELD_STATUS
             yield job_document(posting)
         last = rows[-1].id
 

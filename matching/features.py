@@ -740,7 +740,7 @@ CORE_FEATURES = (
     "dist_current_km", "dist_home_km", "same_province", "home_province", "home_city", "cooperation_province",
     "cooperation_match", "worker_mobility", "trade_primary", "trade_held", "trade_category_held",
     "wage_max_ratio", "type_match", "skill_level_ok", "cert_held", "history_same_city",
-    "posting_applications_per_day",
+    "posting_applications_per_day", "employer_complaints",
 )
 
 
@@ -802,6 +802,7 @@ def pair_features(
     X[:, F["history_same_city"]] = _in_sorted(wi * 10000 + pcity, H.city_keys)
     days_posted = (day - P.posted[pi]).astype(np.float32)
     X[:, F["posting_applications_per_day"]] = P.p_apps[pi] / np.maximum(days_posted, 1)
+    X[:, F["employer_complaints"]] = P.e_complaints[pi]
     if core_only:
         return X
 

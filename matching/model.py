@@ -18,7 +18,7 @@ import json
 import logging
 import platform
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -44,7 +44,7 @@ from .features import (
     pair_features,
 )
 from .scoring import fallback_score
-from .types import Application, ModelVersionError, Posting, WorkerProfile
+from .types import Application, ModelVersionError, Posting, TrackRecord, WorkerProfile
 
 log = logging.getLogger(__name__)
 
@@ -169,8 +169,11 @@ def snapshot_state(
     e_apps = np.bincount(emp_of_posting[p], minlength=len(emp_codes))
     e_hires = np.bincount(emp_of_posting[p], weights=hired.astype(float), minlength=len(emp_codes))
     e_posts = np.bincount(emp_of_posting[index.posted < day], minlength=len(emp_codes))
+    # Wage complaints are the employer's record as the site knows it (the index carries it), not counted
+    # from applications.
     snap_index = index.with_track_arrays(
-        p_apps, p_hires, e_apps[emp_of_posting], e_hires[emp_of_posting], e_posts[emp_of_posting]
+        p_apps, p_hires, e_apps[emp_of_posting], e_hires[emp_of_posting], e_posts[emp_of_posting],
+        index.e_complaints,
     )
     snap_workers = workers.with_history(build_history(workers, index, w, p, hired))
     return snap_workers, snap_index
@@ -256,10 +259,16 @@ def train(
     progress: bool = False,
     params: dict | None = None,
     threads: int | None = 1,
+    employer_complaints: Mapping[str, int] | None = None,
 ) -> Model:
-    """Train on applications made before ``as_of`` (within ``window_days`` of it when given)."""
+    """Train on applications made before ``as_of`` (within ``window_days`` of it when given).
+
+    ``employer_complaints``: each employer's accepted wage complaints (employer id → count), the
+    ``employer_complaints`` feature of every pair."""
     say = _progress(progress)
     index = postings if isinstance(postings, PostingIndex) else PostingIndex.build(postings)
+    if employer_complaints:
+        index = index.with_track(TrackRecord(employer_complaints=dict(employer_complaints)))
     block = workers if isinstance(workers, WorkerBlock) else WorkerBlock.build(workers)
     apps = application_arrays(applications, block, index)
     cutoff = as_of.toordinal()

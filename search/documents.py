@@ -28,6 +28,8 @@ _COPIED = (
     "external_id", "title", "employer_name", "employer_id", "address", "wage_min", "wage_max", "wage_unit",
     "employment_type", "headcount", "cert_required", "skill_level_required", "cooperation",
 )
+# The employer's accepted, still open wage complaints: carried in every posting's document so a list of
+# postings shows it without counting anything per request.
 
 # Every field a document can have, for readers of this module and for the API's serialiser.
 FIELDS = (
@@ -36,7 +38,7 @@ FIELDS = (
     "county_adcode", "place_name", "place_names", "address", "_geo", "wage_min", "wage_max", "wage_unit",
     "wage_monthly_min", "wage_monthly_max", "employment_type", "headcount", "benefits", "cert_required",
     "skill_level_required", "cooperation", "posted_at", "closes_at", "posted_day", "closes_day", "status",
-    "version",
+    "version", "employer_open_complaints",
 )
 
 
@@ -120,6 +122,7 @@ def job_document(posting: Any) -> dict[str, Any]:
     doc["title"] = doc["title"] or ""
     doc["description"] = _get(posting, "description", "")
     doc["employer_verified"] = bool(_get(posting, "employer_verified", False))
+    doc["employer_open_complaints"] = int(_get(posting, "employer_open_complaints", 0) or 0)
 
     declared = _get(posting, "occupation")
     occupation = resolve_occupation(declared, doc["title"], doc["description"])

@@ -241,27 +241,33 @@ def test_a_status_staff_cannot_set_is_named(posting, make_worker, admin, today):
 
 # ---- the posting carries the employer's open complaints ----
 
-def test_a_posting_counts_only_its_employers_open_complaints(posting, make_employer, make_job, make_worker, admin,
-                                                              client, today):
+def test_a_posting_counts_only_accepted_complaints_from_workers_who_applied_there(
+        posting, make_employer, make_job, make_worker, admin, client, today):
     employer, job = posting
     other_job = make_job(make_employer(name="守信建筑劳务有限公司"))
     worker = make_worker()
+    worker.post(f"/api/v1/jobs/{job['id']}/applications")
+    worker.post(f"/api/v1/jobs/{other_job['id']}/applications")
+    stranger = make_worker(name="路人")
     assert client.get(f"/api/v1/jobs/{job['id']}").get_json()["employer"]["open_wage_complaints"] == 0
 
     ids = [worker.post("/api/v1/complaints", _body(today, employer_id=employer.employer_id, amount_owed=amount))
-           .get_json()["id"] for amount in (100, 200, 300, 400)]
-    worker.post("/api/v1/complaints", _body(today, job_id=other_job["id"]))
-    admin.post(f"/api/v1/complaints/{ids[1]}/status", {"status": "in_progress"})
+           .get_json()["id"] for amount in (100, 200, 300, 400, 500)]
+    other = worker.post("/api/v1/complaints", _body(today, job_id=other_job["id"])).get_json()["id"]
+    unrelated = [stranger.post("/api/v1/complaints", _body(today, employer_id=employer.employer_id, amount_owed=a))
+                 .get_json()["id"] for a in range(1, 21)]  # 20 in a row from someone who never applied
+    for cid in (ids[1], ids[2], other, *unrelated):
+        admin.post(f"/api/v1/complaints/{cid}/status", {"status": "in_progress"})
     admin.post(f"/api/v1/complaints/{ids[2]}/status", {"status": "resolved", "note": "已补发"})
     admin.post(f"/api/v1/complaints/{ids[3]}/status", {"status": "dismissed", "note": "不属实"})
 
-    # Filed and in progress count; resolved and dismissed do not; nor another employer's.
-    assert client.get(f"/api/v1/jobs/{job['id']}").get_json()["employer"]["open_wage_complaints"] == 2
+    # Only accepted and still open, from a worker who applied: ids[1]. Filed ones (ids[0], ids[4]) wait.
+    assert client.get(f"/api/v1/jobs/{job['id']}").get_json()["employer"]["open_wage_complaints"] == 1
     assert client.get(f"/api/v1/jobs/{other_job['id']}").get_json()["employer"]["open_wage_complaints"] == 1
-    assert "该单位有 2 件欠薪投诉正在处理" in client.get(f"/jobs/{job['id']}").get_data(as_text=True)
+    assert "该单位有 1 件欠薪投诉正在处理" in client.get(f"/jobs/{job['id']}").get_data(as_text=True)
     # The job list carries the same counts, for every posting on the page.
     listed = {h["id"]: h["employer"]["open_wage_complaints"] for h in client.get("/api/v1/jobs").get_json()["hits"]}
-    assert listed == {job["id"]: 2, other_job["id"]: 1}
+    assert listed == {job["id"]: 1, other_job["id"]: 1}
 
 
 # ---- pages ----

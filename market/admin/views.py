@@ -15,12 +15,14 @@ from market.models import (
     EMPLOYER_REVIEW,
     JOB_TAKEN_DOWN,
     REVIEW_FLAGGED,
+    REVIEW_HELD,
     Employer,
     Job,
 )
 from market.organisers import services as organisers
 from market.postings import browse
 from market.postings import services as postings
+from market.reports import services as reports
 from market.web import api, api_user, commit, db, json_body, ok, page_user, roles_required
 from market.workers import services as workers
 
@@ -52,10 +54,11 @@ def pending_employers() -> list[Employer]:
 
 def flagged_jobs() -> list[dict]:
     rows = db().exec(select(Job, Employer).join(Employer, Employer.id == Job.employer_id)
-                     .where(Job.review_status == REVIEW_FLAGGED, Job.status != JOB_TAKEN_DOWN)
-                     .order_by(Job.id.desc()).limit(200))
+                     .where(Job.review_status.in_((REVIEW_HELD, REVIEW_FLAGGED)), Job.status != JOB_TAKEN_DOWN)
+                     .order_by(Job.review_status.desc(), Job.id.desc()).limit(200))  # held ('held' > 'flagged') first
     today = clock.today()
-    return [browse.job_public(j, e, today=today, full=False) | {"review_reason": j.review_reason} for j, e in rows]
+    return [browse.job_public(j, e, today=today, full=False)
+            | {"review_reason": j.review_reason, "review_status": j.review_status} for j, e in rows]
 
 
 def _audit_filters() -> tuple[int | None, str | None]:
@@ -97,6 +100,7 @@ def api_take_down(job_id: int):
     staff = api_user(ADMIN)
     job = postings.take_down(session=db(), job=_job(job_id), staff=staff, reason=json_body().get("reason", ""),
                              sms=_sms())
+    reports.handle(session=db(), job=job, staff=staff)
     commit()
     return ok({"id": job.id, "status": job.status})
 
@@ -105,6 +109,7 @@ def api_take_down(job_id: int):
 def api_clear(job_id: int):
     staff = api_user(ADMIN)
     job = postings.clear_flag(session=db(), job=_job(job_id), staff=staff)
+    reports.handle(session=db(), job=job, staff=staff)
     commit()
     return ok({"id": job.id, "review_status": job.review_status})
 
@@ -132,7 +137,8 @@ def api_audit():
 def dashboard():
     return render_template("admin/dashboard.html", employers=[employers.employer_public(e) for e in pending_employers()],
                            jobs=flagged_jobs(), audit=audit.trail(db(), limit=20),
-                           organisers=[organisers.application_public(a) for a in organisers.pending(db())])
+                           organisers=[organisers.application_public(a) for a in organisers.pending(db())],
+                           reported=[reports.reported_public(r) for r in reports.open_reports(db())])
 
 
 @bp.get("/audit")
@@ -160,8 +166,9 @@ def decide_employer(employer_id: int):
 @bp.post("/jobs/<int:job_id>/take-down")
 @roles_required(ADMIN)
 def take_down(job_id: int):
-    postings.take_down(session=db(), job=_job(job_id), staff=page_user(), reason=request.form.get("reason", ""),
+    job = postings.take_down(session=db(), job=_job(job_id), staff=page_user(), reason=request.form.get("reason", ""),
                        sms=_sms())
+    reports.handle(session=db(), job=job, staff=page_user())
     commit()
     flash("已下架")
     return redirect(url_for("admin.dashboard"))
@@ -170,7 +177,8 @@ def take_down(job_id: int):
 @bp.post("/jobs/<int:job_id>/clear")
 @roles_required(ADMIN)
 def clear(job_id: int):
-    postings.clear_flag(session=db(), job=_job(job_id), staff=page_user())
+    job = postings.clear_flag(session=db(), job=_job(job_id), staff=page_user())
+    reports.handle(session=db(), job=job, staff=page_user())
     commit()
     flash("已复核")
     return redirect(url_for("admin.dashboard"))

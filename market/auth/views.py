@@ -121,7 +121,8 @@ def _code_then_form(template: str, purpose: str, finish):
         if form.get("step") == "code":
             services.request_code(session=db(), phone=form.get("phone"), purpose=purpose, sms=_state().sms)
             commit()
-            flash("验证码已发送，请查看短信")
+            flash("验证码已发送，请查看短信" if getattr(_state().sms, "delivers", False)
+                  else "验证码已生成，但短信通道未接通，短信未发送（请联系人社窗口）")
             return render_template(template, form=form, code_sent=True)
         user = finish(form)
         commit()

@@ -32,11 +32,39 @@ def _file(user: User, data: dict) -> tuple[WageComplaint, bool]:
     return complaint, created
 
 
+def _sms():
+    return current_app.extensions["market"].sms
+
+
 def _change_status(staff: User, complaint_id: int, data: dict) -> WageComplaint:
+    raw = data.get("status")
     complaint = services.change_status(session=db(), complaint=_complaint(complaint_id), staff=staff,
-                                       to_status=str(data.get("status") or ""), note=data.get("note") or "",
-                                       sms=current_app.extensions["market"].sms)
+                                       to_status=raw if isinstance(raw, str) else "", note=data.get("note") or "",
+                                       sms=_sms(), today=clock.today())
     commit()
+    return complaint
+
+
+def _act(staff: User, complaint_id: int, data: dict) -> WageComplaint:
+    complaint = _complaint(complaint_id)
+    raw = data.get("action")
+    services.act(session=db(), complaint=complaint, staff=staff, step=raw if isinstance(raw, str) else "",
+                 note=data.get("note"), handler_id=data.get("handler_id"), sms=_sms(), today=clock.today())
+    commit()
+    return complaint
+
+
+def _told() -> str:
+    """What the page may honestly say about telling the worker."""
+    if getattr(_sms(), "delivers", False):
+        return "已记录，短信已交短信平台发给投诉人"
+    return "已记录，投诉人可在站内“消息”里看到（短信未发送：短信通道未接通）"
+
+
+def _visible(user: User, complaint_id: int) -> WageComplaint:
+    complaint = services.visible_complaint(db(), complaint_id, user)
+    if complaint is None:
+        raise NotFound("没有这件投诉")
     return complaint
 
 
@@ -56,12 +84,28 @@ def api_complaints():
     status = services.parse_status_filter(request.args.get("status"))
     limit, offset = services.parse_page(request.args)
     staff = user.role == ADMIN
+    overdue = staff and (request.args.get("overdue") or "").strip() in ("1", "true")
     worker = None if staff else worker_of(db(), user)
     if not staff and worker is None:
         return ok({"total": 0, "items": [], "limit": limit, "offset": offset})
-    total, rows = services.list_complaints(db(), worker=worker, status=status, limit=limit, offset=offset)
+    total, rows = services.list_complaints(db(), worker=worker, status=status, limit=limit, offset=offset,
+                                           overdue_on=clock.today() if overdue else None)
     return ok({"total": total, "items": [services.complaint_public(r, for_staff=staff) for r in rows],
                "limit": limit, "offset": offset})
+
+
+@api.get("/complaints/<int:complaint_id>")
+def api_complaint(complaint_id: int):
+    user = api_user(WORKER, ADMIN)
+    complaint = _visible(user, complaint_id)
+    return ok(services.complaint_public(services.load_row(db(), complaint), for_staff=user.role == ADMIN))
+
+
+@api.post("/complaints/<int:complaint_id>/actions")
+def api_complaint_action(complaint_id: int):
+    staff = api_user(ADMIN)
+    complaint = _act(staff, complaint_id, json_body())
+    return ok(services.complaint_public(services.load_row(db(), complaint), for_staff=True))
 
 
 @api.post("/complaints/<int:complaint_id>/status")
@@ -104,6 +148,14 @@ def my_complaints_page():
                            today=clock.today().isoformat(), max_amount=services.MAX_AMOUNT), status
 
 
+@bp.get("/me/complaints/<int:complaint_id>")
+@roles_required(WORKER)
+def my_complaint_page(complaint_id: int):
+    complaint = _visible(page_user(), complaint_id)
+    return render_template("complaints/detail.html", c=services.complaint_public(
+        services.load_row(db(), complaint), for_staff=False), staff=False)
+
+
 @bp.get("/admin/complaints")
 @roles_required(ADMIN)
 def queue_page():
@@ -113,10 +165,38 @@ def queue_page():
     except AppError as exc:
         flash(exc.message)
         return redirect(url_for("complaints.queue_page"))
-    total, rows = services.list_complaints(db(), status=status, limit=limit, offset=offset)
+    today = clock.today()
+    overdue = request.args.get("overdue") == "1"
+    total, rows = services.list_complaints(db(), status=status, limit=limit, offset=offset,
+                                           overdue_on=today if overdue else None)
     return render_template("complaints/queue.html", items=[services.complaint_public(r, for_staff=True) for r in rows],
-                           total=total, status=status, limit=limit, offset=offset,
-                           status_choices=services.STATUS_NAMES)
+                           total=total, status=status, limit=limit, offset=offset, overdue=overdue,
+                           overdue_total=services.overdue_count(db(), today), status_choices=services.STATUS_NAMES)
+
+
+@bp.get("/admin/complaints/<int:complaint_id>")
+@roles_required(ADMIN)
+def staff_complaint_page(complaint_id: int):
+    complaint = _complaint(complaint_id)
+    return render_template("complaints/detail.html", c=services.complaint_public(
+        services.load_row(db(), complaint), for_staff=True), staff=True, handlers=services.staff_handlers(db()),
+        actions=services.ACTION_NAMES)
+
+
+@bp.post("/admin/complaints/<int:complaint_id>/actions")
+@roles_required(ADMIN)
+def complaint_action_page(complaint_id: int):
+    back = url_for("complaints.staff_complaint_page", complaint_id=complaint_id)
+    try:
+        _act(page_user(), complaint_id, request.form)
+    except NotFound:
+        raise
+    except AppError as exc:
+        db().rollback()
+        flash(f"第 {complaint_id} 号投诉没有改动：{exc.message}")
+        return redirect(back)
+    flash(f"第 {complaint_id} 号投诉：{services.ACTION_NAMES[request.form['action']]}，{_told()}")
+    return redirect(back)
 
 
 @bp.post("/admin/complaints/<int:complaint_id>/status")
@@ -131,5 +211,5 @@ def change_status_page(complaint_id: int):
         db().rollback()
         flash(f"第 {complaint_id} 号投诉没有改动：{exc.message}")
         return redirect(back)
-    flash(f"第 {complaint.id} 号投诉已改为：{services.STATUS_NAMES[complaint.status]}，已通知投诉人")
+    flash(f"第 {complaint.id} 号投诉已改为：{services.STATUS_NAMES[complaint.status]}，{_told()}")
     return redirect(back)

@@ -14,7 +14,6 @@ from sqlmodel import Session, select
 
 from market import clock
 from market.audit import record
-from market.complaints.services import open_count as open_wage_complaints
 from market.errors import Conflict, Forbidden, Invalid, NotFound
 from market.models import (
     ADMIN,
@@ -105,8 +104,7 @@ def put_on_air(*, session: Session, live: LiveSession, actor: User, job_id: int,
     live.status = LIVE_ON_AIR
     session.add(live)
     event = LiveEvent(session_id=live.id, event=ON_AIR, data={
-        "job": job_public(job, employer, today=today,
-                          open_wage_complaints=open_wage_complaints(session, employer.id))})
+        "job": job_public(job, employer, today=today)})
     session.add(event)
     session.flush()
     record(session, actor=actor, action="live.on_air", target=("live_session", live.id), job_id=job.id)
@@ -137,7 +135,7 @@ def on_air_job(session: Session, live: LiveSession, *, today: date) -> dict | No
     employer = session.get(Employer, job.employer_id) if job else None
     if job is None or employer is None or employer.status != EMPLOYER_VERIFIED or job.status == JOB_TAKEN_DOWN:
         return None
-    return job_public(job, employer, today=today, open_wage_complaints=open_wage_complaints(session, employer.id))
+    return job_public(job, employer, today=today)
 
 
 def session_public(session: Session, live: LiveSession, *, today: date) -> dict:

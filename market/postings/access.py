@@ -5,7 +5,16 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from market.errors import Forbidden, NotFound
-from market.models import EMPLOYER, EMPLOYER_VERIFIED, JOB_TAKEN_DOWN, STAFF_ROLES, Employer, Job, User
+from market.models import (
+    EMPLOYER,
+    EMPLOYER_VERIFIED,
+    JOB_TAKEN_DOWN,
+    REVIEW_HELD,
+    STAFF_ROLES,
+    Employer,
+    Job,
+    User,
+)
 
 
 def is_staff(user: User | None) -> bool:
@@ -20,8 +29,9 @@ def load_job(session: Session, job_id: int) -> tuple[Job, Employer]:
 
 
 def visible_to(job: Job, employer: Employer, user: User | None) -> bool:
-    """Anyone may read a published posting; unpublished ones only their employer and staff."""
-    if employer.status == EMPLOYER_VERIFIED and job.status != JOB_TAKEN_DOWN:
+    """Anyone may read a published posting; unpublished ones (and ones held for review) only their
+    employer and staff."""
+    if employer.status == EMPLOYER_VERIFIED and job.status != JOB_TAKEN_DOWN and job.review_status != REVIEW_HELD:
         return True
     return user is not None and (is_staff(user) or employer.owner_id == user.id)
 

@@ -15,7 +15,7 @@ from sqlalchemy import and_, func, or_
 from sqlmodel import Session, select
 
 from market.errors import FieldErrors
-from market.models import EMPLOYER_VERIFIED, JOB_PAUSED, JOB_TAKEN_DOWN, Employer, Job
+from market.models import EMPLOYER_VERIFIED, JOB_PAUSED, JOB_TAKEN_DOWN, REVIEW_HELD, Employer, Job
 from market.postings.rules import describe_age
 from market.postings.services import effective_status
 from vocab import regions, taxonomy
@@ -124,14 +124,15 @@ def wage_text(wage_min: int | None, wage_max: int | None, wage_unit: str | None)
     return f"{wage_min}-{wage_max}{unit}"
 
 
-def job_public(job: Job, employer: Employer, *, today: date, open_wage_complaints: int = 0,
-               full: bool = True) -> dict[str, Any]:
+def job_public(job: Job, employer: Employer, *, today: date, full: bool = True) -> dict[str, Any]:
+    """A posting as it leaves the building; the employer's accepted complaints are the count kept on the
+    employer (market.complaints.services.refresh_employer_count), never counted here."""
     out: dict[str, Any] = {
         "id": job.id,
         "external_id": job.external_id,
         "title": job.title,
         "employer": {"id": employer.id, "name": employer.name, "verified": employer.status == EMPLOYER_VERIFIED,
-                     "open_wage_complaints": open_wage_complaints},
+                     "open_wage_complaints": employer.open_wage_complaints or 0},
         "occupation": job.occupation,
         "occupation_name": taxonomy.name_of(job.occupation),
         "adcode": job.adcode,
@@ -155,6 +156,9 @@ def job_public(job: Job, employer: Employer, *, today: date, open_wage_complaint
         "closes_at": job.closes_at.isoformat(),
         "status": effective_status(job, today),
     }
+    if job.review_status == REVIEW_HELD:  # only its employer and staff ever see a held posting
+        out["status"] = "held"
+        out["held_reason"] = job.review_reason
     if full:
         out["description"] = job.description
         out["hired_count"] = job.hired_count
@@ -163,7 +167,7 @@ def job_public(job: Job, employer: Employer, *, today: date, open_wage_complaint
 
 def open_on_clause(day: date):
     return and_(Job.posted_at <= day, Job.closes_at > day, Job.status.not_in((JOB_PAUSED, JOB_TAKEN_DOWN)),
-                Employer.status == EMPLOYER_VERIFIED)
+                Job.review_status != REVIEW_HELD, Employer.status == EMPLOYER_VERIFIED)
 
 
 def _text_clause(term: str):

@@ -183,3 +183,68 @@ def below_minimum_wage(*, wage_min: int | None, wage_max: int | None, wage_unit:
         return None
     return (f"全职岗位的工资（折合每月 {month} 元）低于{row.province}最低工资标准（每月 {row.lowest} 元起），"
             "请提高工资")
+# ---- fraud signals: held for staff review before the posting goes live ----
+
+# Contact moved off the platform: an instruction to reach the employer by WeChat or QQ (加微信, 微信联系,
+# 私聊QQ, 微信号：abc123 …), the way recruitment scams start. A mention without an instruction to contact
+# (工资微信转账, 公司公众号) passes.
+_CHAT = r"(?:微信|威信|薇信|徽信|[Vv]信|[Vv][Xx]|[Ww][Xx]|[Qq]{2}|扣扣|企鹅号)"
+_CONTACT = r"(?:加|联系|私聊|私信|咨询|详询|详聊|详情|报名|沟通|添加|扫码|找)"
+_OFFSITE = [
+    re.compile(_CONTACT + r"[^，。；,;\n]{0,6}?" + _CHAT),
+    re.compile(_CHAT + r"\s*(?:号|账号|联系|咨询|详聊|私聊|报名)?\s*[:：]\s*[A-Za-z0-9_-]{5,}"),
+    re.compile(_CHAT + r"\s*(?:号|账号)\s*[A-Za-z0-9_-]{5,}"),
+    re.compile(r"(?:只|仅|请)(?:用|通过|走)?" + _CHAT),
+    re.compile(r"(?:不接|勿打)电话[^。；;\n]{0,8}" + _CHAT),
+]
+
+
+def offsite_contact(title: str, description: str) -> str | None:
+    """The reason to hold a posting that asks workers to contact it by WeChat or QQ, or None."""
+    text = unicodedata.normalize("NFKC", f"{title}\n{description}")
+    for pattern in _OFFSITE:
+        if pattern.search(text):
+            return "要求通过微信/QQ 联系（招聘骗局常见做法），请改为在平台投递或留单位电话"
+    return None
+
+
+# A wage this many times the local median for the trade (and at least this much above it, 元/月) is the
+# bait of a scam more often than a real offer; the median needs enough postings to mean anything.
+WAGE_OUTLIER_RATIO = 2.0
+WAGE_OUTLIER_MARGIN = 3000
+WAGE_MEDIAN_MIN_POSTINGS = 5
+
+
+def median(values: list[int]) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    mid = len(ordered) // 2
+    return float(ordered[mid]) if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+
+
+def wage_outlier(monthly_max: int | None, local: list[int], *, place: str, trade: str) -> str | None:
+    """The reason to hold a posting whose top monthly wage is far above the local median for its trade."""
+    if monthly_max is None or len(local) < WAGE_MEDIAN_MIN_POSTINGS:
+        return None
+    mid = median(local)
+    if mid and monthly_max >= mid * WAGE_OUTLIER_RATIO and monthly_max - mid >= WAGE_OUTLIER_MARGIN:
+        return (f"工资远高于{place}{trade}岗位的中位数（约 {int(mid)} 元/月，本岗位最高折合 {monthly_max} 元/月），"
+                "需人社部门核实")
+    return None
+
+
+# A burst: a new account (registered within this many days) posting this many postings within this many
+# hours. A real new employer posts a few vacancies; scam accounts post dozens before anyone looks.
+NEW_ACCOUNT_DAYS = 7
+BURST_POSTINGS = 10
+BURST_HOURS = 1
+
+
+def burst(recent_postings: int, account_age_days: int) -> str | None:
+    """The reason to hold the postings of a new account that posts many at once. ``recent_postings``
+    counts this one."""
+    if account_age_days <= NEW_ACCOUNT_DAYS and recent_postings >= BURST_POSTINGS:
+        return (f"新注册单位（注册 {account_age_days} 天）{BURST_HOURS} 小时内发布了 {recent_postings} 个岗位，"
+                "需人社部门核实")
+    return None

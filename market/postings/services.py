@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from market import clock
@@ -18,6 +19,7 @@ from market.models import (
     JOB_TAKEN_DOWN,
     REVIEW_CLEARED,
     REVIEW_FLAGGED,
+    REVIEW_HELD,
     REVIEW_OK,
     Employer,
     Job,
@@ -25,6 +27,7 @@ from market.models import (
 )
 from market.notify import notify
 from market.outbox import enqueue_index, touch
+from market.postings import rules
 from market.postings.rules import below_minimum_wage, screen
 from market.sms import SmsSender
 from vocab import regions, taxonomy
@@ -197,10 +200,78 @@ def _apply(job: Job, fields: dict[str, Any]) -> None:
     job.city_adcode = region.city_adcode if region else None
     job.benefit_mask = benefit_mask(job.benefits)
     job.wage_monthly_max = monthly(job.wage_max, job.wage_unit)
+    if job.review_status == REVIEW_HELD:
+        return  # held for a fraud signal: only staff let it out
     if flag and job.review_status != REVIEW_CLEARED:
         job.review_status, job.review_reason = REVIEW_FLAGGED, flag
     elif not flag and job.review_status == REVIEW_FLAGGED:
         job.review_status, job.review_reason = REVIEW_OK, None
+
+
+def _local_wages(session: Session, job: Job, today: date) -> tuple[list[int], str]:
+    """Top monthly wages of the other postings open today for the same trade in the same city (or the
+    province when the city has too few), and the place's name."""
+    base = [Job.occupation == job.occupation, Job.wage_monthly_max.is_not(None), Job.status == JOB_OPEN,
+            Job.review_status != REVIEW_HELD, Job.posted_at <= today, Job.closes_at > today]
+    if job.id is not None:
+        base.append(Job.id != job.id)
+    for column, code in ((Job.city_adcode, job.city_adcode), (Job.province_adcode, job.province_adcode)):
+        if not code:
+            continue
+        wages = list(session.exec(select(Job.wage_monthly_max).where(*base, column == code).limit(5000)))
+        if len(wages) >= rules.WAGE_MEDIAN_MIN_POSTINGS:
+            return wages, regions.full_name(code)
+    return [], ""
+
+
+def _as_aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=clock.now().tzinfo)
+
+
+def fraud_reasons(session: Session, *, job: Job, employer: Employer, new: bool) -> list[str]:
+    """Why a posting must wait for staff before it goes live: a wage far above the local median for its
+    trade, contact by WeChat/QQ only, or one of a burst of postings from a new account."""
+    reasons = []
+    if job.occupation:
+        local, place = _local_wages(session, job, clock.today())
+        reason = rules.wage_outlier(job.wage_monthly_max, local, place=place, trade=taxonomy.name_of(job.occupation))
+        if reason:
+            reasons.append(reason)
+    reason = rules.offsite_contact(job.title, job.description)
+    if reason:
+        reasons.append(reason)
+    if new:
+        now = clock.now()
+        age = (now - _as_aware(employer.created_at)).days
+        recent = session.exec(select(func.count()).select_from(Job).where(
+            Job.employer_id == employer.id, Job.created_at >= now - timedelta(hours=rules.BURST_HOURS))).one()
+        reason = rules.burst(recent + 1, age)
+        if reason:
+            reasons.append(reason)
+    return reasons
+
+
+def _hold(job: Job, reasons: list[str]) -> None:
+    job.review_status = REVIEW_HELD
+    job.review_reason = "；".join(reasons)[:200]
+
+
+def hold_for_review(session: Session, job: Job, reason: str) -> bool:
+    """Take a live posting off the site until staff have looked (workers' reports do this). True if held now."""
+    if job.review_status == REVIEW_HELD or job.status == JOB_TAKEN_DOWN:
+        return False
+    _hold(job, [reason])
+    touch(session, job)
+    return True
+
+
+def _hold_the_burst(session: Session, employer: Employer, reason: str) -> None:
+    """The postings of a burst wait together: the earlier ones of the same day are held too."""
+    since = clock.now() - timedelta(hours=rules.BURST_HOURS)
+    for other in session.exec(select(Job).where(Job.employer_id == employer.id, Job.created_at >= since,
+                                                Job.review_status.in_((REVIEW_OK, REVIEW_FLAGGED)))):
+        _hold(other, [reason])
+        touch(session, other)
 
 
 def create_job(*, session: Session, employer: Employer, actor: User, data: dict[str, Any]) -> Job:
@@ -210,6 +281,12 @@ def create_job(*, session: Session, employer: Employer, actor: User, data: dict[
     job = Job(employer_id=employer.id, wage_monthly_max=0, province_adcode="", **{
         k: v for k, v in fields.items() if not k.startswith("_")})
     _apply(job, fields)
+    reasons = fraud_reasons(session, job=job, employer=employer, new=True)
+    if reasons:
+        _hold(job, reasons)
+        burst = next((r for r in reasons if r.startswith("新注册单位")), None)
+        if burst:
+            _hold_the_burst(session, employer, burst)
     session.add(job)
     session.flush()
     enqueue_index(session, job.id)
@@ -223,6 +300,11 @@ def update_job(*, session: Session, job: Job, actor: User, data: dict[str, Any])
         raise Conflict("岗位已被人社部门下架，不能修改")
     fields = clean(data, today=clock.today(), current=job)
     _apply(job, fields)
+    if job.review_status != REVIEW_HELD:
+        reasons = fraud_reasons(session, job=job, employer=session.get(Employer, job.employer_id), new=False)
+        # What staff cleared stays cleared; a new signal (an edit that adds a WeChat id) holds it again.
+        if reasons and not (job.review_status == REVIEW_CLEARED and "；".join(reasons)[:200] == job.review_reason):
+            _hold(job, reasons)
     touch(session, job)
     record(session, actor=actor, action="job.update", target=("job", job.id), flagged=job.review_reason)
     return job
@@ -291,7 +373,7 @@ def effective_status(job: Job, today: date) -> str:
 
 
 def is_open_on(job: Job, day: date, employer: Employer | None = None) -> bool:
-    if job.status in (JOB_PAUSED, JOB_TAKEN_DOWN):
+    if job.status in (JOB_PAUSED, JOB_TAKEN_DOWN) or job.review_status == REVIEW_HELD:
         return False
     if employer is not None and employer.status != EMPLOYER_VERIFIED:
         return False

@@ -7,12 +7,12 @@ from sqlmodel import select
 
 from market import clock, searchlog
 from market.applications.services import application_public
-from market.complaints import services as complaints
 from market.employers.services import employer_of
 from market.errors import AppError, Forbidden, NotFound
 from market.models import (
     EMPLOYER,
     REVIEW_FLAGGED,
+    REVIEW_HELD,
     WORKER,
     Application,
     Employer,
@@ -70,16 +70,6 @@ def _did_you_mean(filters: browse.JobFilters, page: browse.Page) -> str | None:
     return guess if guess and guess != filters.q.strip() else None
 
 
-def with_complaint_counts(hits: list[dict]) -> list[dict]:
-    """Every posting in a list carries its employer's open wage complaints, counted once per page."""
-    from market.complaints.services import open_counts
-
-    counts = open_counts(db(), {h["employer"]["id"] for h in hits if h.get("employer", {}).get("id")})
-    for hit in hits:
-        hit["employer"]["open_wage_complaints"] = counts.get(hit["employer"]["id"], 0)
-    return hits
-
-
 def _my_employer(user: User) -> Employer:
     employer = employer_of(db(), user)
     if employer is None:
@@ -101,7 +91,6 @@ def applicants(job: Job) -> list[dict]:
 def api_jobs():
     filters = browse.parse_filters(request.args, today=clock.today())
     page = _search(filters)
-    with_complaint_counts(page.hits)
     return ok({"total": page.total, "hits": page.hits, "facets": page.facets, "degraded": page.degraded,
                "limit": filters.limit, "offset": filters.offset, "understood": page.understood,
                "did_you_mean": _did_you_mean(filters, page)})
@@ -121,8 +110,7 @@ def api_job(job_id: int):
     job, employer = load_job(db(), job_id)
     if not visible_to(job, employer, g.get("api_user")):
         raise NotFound("没有这个岗位")
-    return ok(browse.job_public(job, employer, today=clock.today(),
-                                open_wage_complaints=complaints.open_count(db(), employer.id)))
+    return ok(browse.job_public(job, employer, today=clock.today()))
 
 
 @api.post("/jobs")
@@ -196,9 +184,10 @@ def job_page(job_id: int):
         if worker:
             mine = db().exec(select(Application).where(Application.worker_id == worker.id,
                                                         Application.job_id == job.id)).first()
-    return render_template("jobs/detail.html", job=browse.job_public(
-        job, employer, today=clock.today(), open_wage_complaints=complaints.open_count(db(), employer.id)),
-        application=mine)
+    from market.reports.services import REASONS
+
+    return render_template("jobs/detail.html", job=browse.job_public(job, employer, today=clock.today()),
+                           application=mine, report_reasons=REASONS)
 
 
 @bp.get("/employer/jobs")
@@ -231,7 +220,10 @@ def new_job():
         except AppError as exc:
             return render_template("employer/job_form.html", form=request.form, errors=exc.fields,
                                    error=exc.message, **_choices()), exc.status
-        flash("岗位已发布" + ("（含年龄要求，人社部门会复核）" if job.review_status == REVIEW_FLAGGED else ""))
+        if job.review_status == REVIEW_HELD:
+            flash(f"岗位已提交，人社部门复核后才会上线：{job.review_reason}")
+        else:
+            flash("岗位已发布" + ("（含年龄要求，人社部门会复核）" if job.review_status == REVIEW_FLAGGED else ""))
         return redirect(url_for("postings.employer_jobs"))
     return render_template("employer/job_form.html", form={}, errors={}, **_choices())
 

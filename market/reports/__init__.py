@@ -1,0 +1,1 @@
+"""Workers report postings that look wrong; staff read the reports."""
