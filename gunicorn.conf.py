@@ -13,3 +13,11 @@ keepalive = 5
 accesslog = "-"
 # Paths only: query strings can carry what people typed.
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(L)ss'
+
+
+def post_worker_init(worker):
+    # The first recommendation after a start must not pay for loading the model and building the open
+    # postings' index: each worker does it once, before it accepts requests (the other worker serves).
+    from market import warm
+
+    warm(worker.wsgi)

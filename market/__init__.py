@@ -143,3 +143,20 @@ def create_app(overrides: dict[str, Any] | None = None):
     from market.pages import register_template_helpers
     register_template_helpers(app)
     return app
+
+
+def warm(app) -> None:
+    """Ready a serving process before it takes requests: the ranker's model and today's index of open
+    postings (gunicorn's post_worker_init calls this in every worker). A failure is logged, never fatal:
+    the first recommendation then builds what it needs."""
+    import logging
+
+    from market import clock
+
+    state = app.extensions["market"]
+    try:
+        seconds = state.ranker.warm(state.engine, clock.today())
+    except Exception:
+        logging.getLogger("market.recommend").exception("warming the ranker failed; it will build on first use")
+        return
+    logging.getLogger("market.recommend").info("ranker warmed in %.2f s", seconds)

@@ -155,6 +155,17 @@ class RankerService:
             self._checked_at = time.monotonic()
             return self._index, self._track
 
+    def warm(self, engine, today: date) -> float:
+        """Load the model and build today's index before anyone asks, so the first recommendation after a
+        start does not pay for either; returns the seconds it took. Called by each serving process."""
+        from market.db import session_scope
+
+        started = time.monotonic()
+        self.ranker()
+        with session_scope(engine) as session:
+            self.open_index(session, today)
+        return time.monotonic() - started
+
     def history(self, session: Session, worker: Worker) -> list[PastApplication]:
         rows = session.exec(select(Application, Job).join(Job, Job.id == Application.job_id)
                             .where(Application.worker_id == worker.id))

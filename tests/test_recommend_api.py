@@ -72,3 +72,21 @@ def test_a_model_from_another_scikit_learn_is_refused_not_used(app, client):
     assert not service.has_model()
     assert "retrain" in service.refusal
     assert client.get("/healthz").get_json()["checks"]["ranker"] == "fallback"
+
+
+def test_a_warmed_worker_answers_its_first_recommendation_without_building_the_index(app, make_employer,
+                                                                                        make_worker, monkeypatch):
+    from market import warm
+    from matching.ranker import Ranker
+
+    make_employer().post("/api/v1/jobs", job_payload(title="二保焊工", wage_min=7000, wage_max=9000))
+    worker = make_worker()
+    warm(app)  # what gunicorn's post_worker_init does in each serving process
+
+    def no_build(*args, **kwargs):
+        raise AssertionError("the first recommendation built the index")
+
+    monkeypatch.setattr(Ranker, "index", staticmethod(no_build))
+    r = worker.get(f"/api/v1/workers/{worker.worker_id}/recommendations?k=5")
+    assert r.status_code == 200
+    assert [it["job"]["title"] for it in r.get_json()["items"]] == ["二保焊工"]
