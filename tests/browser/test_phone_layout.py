@@ -37,7 +37,7 @@ def test_job_detail_buttons_are_thumb_sized(live, open_phone, login, job_id, sig
     if signed_in:
         login(page, live, live.make_worker())
     page.goto(live(f"/jobs/{job_id}"))
-    cta = page.locator(".job-detail .button")
+    cta = page.locator(".job-detail .button.primary")  # the one call to act; the report buttons wait folded
     expect(cta).to_have_text("一键投递" if signed_in else "登录后投递")
 
     sizes = page.evaluate(BUTTON_SIZES)
