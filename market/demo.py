@@ -29,6 +29,7 @@ from market.models import (
     HIRED,
     INTERVIEW,
     NOT_HIRED,
+    PARTNER_ROLES,
     VIEWED,
     WORKER,
     Application,
@@ -38,6 +39,7 @@ from market.models import (
     User,
     Worker,
 )
+from market.partners.services import open_account
 from market.postings.services import create_job
 from market.workers.services import update_profile, worker_of
 from vocab import taxonomy
@@ -179,6 +181,8 @@ def _account(session: Session, phone: str, role: str, name: str, password_hash: 
     if role == WORKER:
         session.add(Worker(user_id=user.id, name=name, registered_at=clock.today()))
         session.flush()
+    elif role in PARTNER_ROLES:
+        open_account(session, user=user, approved=True)
     record(session, actor=None, action="user.create", target=("user", user.id), role=role)
     return user
 

@@ -352,6 +352,8 @@ class OrganiserApplication(SQLModel, table=True):
     decided_by: int | None = Field(default=None, foreign_key="users.id")
     decided_at: datetime | None = None
     created_at: datetime = Field(default_factory=now)
+
+
 # ---- services ----
 # Skills, subsidies, policy, labour brands and gig stations (零工驿站).
 
@@ -386,6 +388,10 @@ class PartnerAccount(SQLModel, table=True):
     station_id: int | None = Field(default=None, foreign_key="gig_stations.id", index=True)
     status: str = Field(default=PARTNER_PENDING, max_length=16, index=True)
     note: str | None = Field(default=None, max_length=200)
+    decided_by: int | None = Field(default=None, foreign_key="users.id")
+    decided_at: datetime | None = None
+    created_at: datetime = Field(default_factory=now)
+
 # ---- rights ----
 # Work log (记工): the worker records each day worked on a job they were hired for; the employer confirms
 # or disputes it with a reason. Confirmed entries are evidence in a wage complaint.
@@ -505,6 +511,9 @@ class StationRegistration(SQLModel, table=True):
     worker_id: int = Field(foreign_key="workers.id", unique=True, index=True)
     station_id: int | None = Field(default=None, foreign_key="gig_stations.id", index=True)
     staff_id: int = Field(foreign_key="users.id", index=True)
+    created_at: datetime = Field(default_factory=now, index=True)
+
+
 class ComplaintEvent(SQLModel, table=True):
     """Every step of a wage complaint with its note, oldest first: nothing is overwritten."""
 
