@@ -96,6 +96,7 @@ def create_app(overrides: dict[str, Any] | None = None):
                       openapi_bp, recommend_bp, complaints_bp, stats_bp):
         app.register_blueprint(blueprint)
 
+    import market.places.views  # noqa: F401  (its routes live on the API blueprint)
     from market.live.views import init_app as init_live
     init_live(app)  # before the API blueprint is registered: its API routes live on `api`
 

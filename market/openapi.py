@@ -27,6 +27,8 @@ _ROUTES = [
     ("get", "/jobs", "搜索、浏览在招岗位", None, False),
     ("post", "/jobs", "发布岗位（已认证单位）", "employer", True),
     ("get", "/jobs/{id}", "岗位详情", None, False),
+    ("get", "/places/children", "地点选择：省（不带 parent）、某省的市、某市的区县（parent：上一级行政区划代码）", None, False),
+    ("get", "/places/resolve", "地名解析（q：如 广东东莞、贵州 松桃；重名时列出候选）", None, False),
     ("get", "/suggest", "搜索框提示：工种、地点、单位（q：已输入的字，可为拼音或首字母）", None, False),
     ("patch", "/jobs/{id}", "修改岗位（本单位）", "employer", True),
     ("post", "/jobs/{id}/status", "暂停、恢复、关闭岗位（action: pause | resume | close）", "employer", True),
@@ -67,6 +69,8 @@ _ROUTES = [
 _QUERIES = {
     ("get", "/complaints"): [("status", "string", "filed | in_progress | resolved | dismissed（仅人社）"),
                              ("limit", "integer", "≤ 100，默认 50"), ("offset", "integer", "")],
+    ("get", "/places/children"): [("parent", "string", "上一级的行政区划代码，如 440000；不带时列出各省")],
+    ("get", "/places/resolve"): [("q", "string", "地名，如 广东东莞、东莞市长安镇、贵州 松桃、441900")],
     ("get", "/suggest"): [("q", "string", "已输入的字，如 电焊、dian、dhg；最多 30 个字")],
     ("get", "/stats/flows"): [("from", "string", "开始日期，如 2026-01-01（含当天）"),
                               ("to", "string", "结束日期（含当天）；区间最长 3 年")],

@@ -1,0 +1,173 @@
+"""Forms that help: places by name on every place field, nothing typed is lost on a mistake (the wrong field
+is marked), several trades and certificates on the profile, and irreversible actions that ask first."""
+
+from __future__ import annotations
+
+import pytest
+from htmlforms import form_data
+
+from tests.conftest import id_number
+
+
+def signed_in(api):
+    r = api.client.post("/login", data={"phone": api.user.phone, "password": "password123"})
+    assert r.status_code == 302
+    return api.client
+
+
+def fill(form, values: dict) -> None:
+    """Types into fields (replacing what they held, as a person would)."""
+    for key, value in values.items():
+        form[key] = value
+
+
+def profile(api) -> dict:
+    return api.get("/api/v1/me/profile").get_json()
+
+
+def test_profile_takes_places_by_name_and_shows_them_by_name(make_worker):
+    worker = make_worker()
+    page = signed_in(worker)
+    form = form_data(page.get("/me/profile").get_data(as_text=True))
+    assert form["current_adcode"] == "广东省东莞市"  # a name, never the code
+    form["current_adcode"], form["hometown_adcode"] = "东莞市长安镇", "贵州 松桃"
+    r = page.post("/me/profile", data=form)
+    assert r.status_code == 302, r.get_data(as_text=True)
+    me = profile(worker)
+    assert (me["current_adcode"], me["hometown_adcode"]) == ("441900", "520628")
+    html = page.get("/me/profile").get_data(as_text=True)
+    assert "贵州省铜仁市松桃苗族自治县" in html and "520628" not in html.replace('value="520628"', "")
+
+
+def test_an_ambiguous_place_asks_which_one_and_keeps_the_rest(make_worker):
+    worker = make_worker()
+    page = signed_in(worker)
+    form = form_data(page.get("/me/profile").get_data(as_text=True))
+    form["current_adcode"], form["expected_wage"] = "朝阳区", "7200"
+    r = page.post("/me/profile", data=form)
+    html = r.get_data(as_text=True)
+    assert r.status_code == 422
+    assert "“朝阳区”有好几个地方：北京市朝阳区、吉林省长春市朝阳区，请选一个" in html
+    assert 'name="current_adcode__pick" value="110105"' in html
+    assert 'value="7200"' in html and 'aria-invalid="true" aria-describedby="err-current_adcode"' in html
+    assert profile(worker)["expected_wage"] == 6500  # nothing saved
+    again = form_data(html)
+    again["current_adcode__pick"] = "220104"
+    assert page.post("/me/profile", data=again).status_code == 302
+    assert (profile(worker)["current_adcode"], profile(worker)["expected_wage"]) == ("220104", 7200)
+
+
+def test_a_place_nobody_knows_is_refused_by_name(make_worker):
+    page = signed_in(worker := make_worker())
+    form = form_data(page.get("/me/profile").get_data(as_text=True))
+    form["hometown_adcode"] = "火星"
+    r = page.post("/me/profile", data=form)
+    assert r.status_code == 422 and "没找到老家“火星”" in r.get_data(as_text=True)
+    assert profile(worker)["hometown_adcode"] == "520502"
+
+
+def test_the_picker_works_without_javascript_one_level_at_a_time(make_worker):
+    worker = make_worker(current_adcode=None)
+    page = signed_in(worker)
+    form = form_data(page.get("/me/profile").get_data(as_text=True))
+    form["current_adcode__p"] = "520000"
+    form["place_step"] = "current_adcode"
+    html = page.post("/me/profile", data=form).get_data(as_text=True)
+    assert '<option value="520600">铜仁市</option>' in html  # the next select is filled
+    assert profile(worker)["current_adcode"] is None  # a step saves nothing
+    form = form_data(html)
+    form["current_adcode__c"] = "520600"
+    form["place_step"] = "current_adcode"
+    form = form_data(page.post("/me/profile", data=form).get_data(as_text=True))
+    form["current_adcode__d"] = "520628"
+    assert page.post("/me/profile", data=form).status_code == 302
+    assert profile(worker)["current_adcode"] == "520628"
+
+
+def test_a_wrong_id_number_keeps_every_field_and_marks_only_that_one(make_worker):
+    worker = make_worker()
+    page = signed_in(worker)
+    before = profile(worker)
+    good = id_number()
+    wrong = good[:17] + ("1" if good[17] != "1" else "2")  # one wrong check digit
+    form = form_data(page.get("/me/profile").get_data(as_text=True))
+    fill(form, {"name": "李秀英", "current_adcode": "广东东莞", "expected_wage": "8000", "sensitive_consent": "on",
+                 "id_number": wrong})
+    form.setlist("occupation", ["welder", "electrician", ""])
+    form.setlist("years", ["10", "3", ""])
+    form.setlist("cert_text", ["焊工证（中级）", ""])
+    form.setlist("cert_name", ["", ""])
+    form.setlist("cert_level", ["", ""])
+    r = page.post("/me/profile", data=form)
+    html = r.get_data(as_text=True)
+    assert r.status_code == 422
+    assert f'name="id_number" autocomplete="off" value="{wrong}" aria-invalid="true"' in html
+    kept = form_data(html)
+    assert kept["name"] == "李秀英" and kept["expected_wage"] == "8000" and kept["current_adcode"] == "广东东莞"
+    assert kept.getlist("occupation")[:2] == ["welder", "electrician"] and kept.getlist("years")[:2] == ["10", "3"]
+    assert kept.getlist("cert_text")[0] == "焊工证（中级）" and kept["sensitive_consent"] == "on"
+    assert html.count('aria-invalid="true"') == 1
+    assert profile(worker) == before  # nothing half-written
+
+
+def test_several_trades_and_certificates_with_levels_survive_saving_twice(make_worker):
+    worker = make_worker()
+    page = signed_in(worker)
+    form = form_data(page.get("/me/profile").get_data(as_text=True))
+    form.setlist("occupation", ["welder", "forklift", ""])
+    form.setlist("years", ["10", "2", ""])
+    form.setlist("cert_name", ["", "电工职业技能等级证书"])
+    form.setlist("cert_level", ["", "3"])
+    form.setlist("cert_text", ["焊工证", ""])
+    fill(form, {"sensitive_consent": "on", "id_number": id_number(), "discoverable": "on"})
+    assert page.post("/me/profile", data=form).status_code == 302, page.post("/me/profile", data=form).data
+    first = profile(worker)
+    assert [(o["code"], o["years"]) for o in first["occupations"]] == [("welder", 10), ("forklift", 2)]
+    assert [(c["name"], c["level"]) for c in first["certificates"]] == [
+        ("特种作业操作证（焊接与热切割作业）", None), ("电工职业技能等级证书", 3)]
+    # Saved again exactly as the page shows it: nothing is lost or changed.
+    again = form_data(page.get("/me/profile").get_data(as_text=True))
+    assert page.post("/me/profile", data=again).status_code == 302
+    second = profile(worker)
+    assert {k: v for k, v in second.items() if k != "updated_at"} == first
+
+
+def test_an_unknown_certificate_name_is_refused_with_the_row_kept(make_worker):
+    page = signed_in(worker := make_worker())
+    form = form_data(page.get("/me/profile").get_data(as_text=True))
+    form.setlist("cert_text", ["会开挖掘机"])
+    r = page.post("/me/profile", data=form)
+    html = r.get_data(as_text=True)
+    assert r.status_code == 422 and "不认识证书“会开挖掘机”" in html
+    assert 'value="会开挖掘机" placeholder="如 焊工证、电工证（中级）" aria-invalid="true"' in html
+    assert profile(worker)["certificates"] == []
+
+
+def test_deleting_the_account_asks_first(make_worker):
+    worker = make_worker()
+    page = signed_in(worker)
+    html = page.get("/me/delete").get_data(as_text=True)
+    assert "确定要注销账号并删除个人信息吗？" in html and 'name="confirm" value="yes"' in html
+    assert page.post("/me/delete", data={}).status_code == 200  # no answer yet: asked again, nothing deleted
+    assert profile(worker)["name"] == "王师傅"
+    assert page.post("/me/delete", data={"confirm": "yes"}).status_code == 302
+    assert worker.get("/api/v1/me/profile").status_code == 401
+
+
+@pytest.mark.parametrize("typed", ["广东东莞", "441900"])
+def test_employer_registration_takes_a_place_by_name(make_user, typed):
+    from tests.conftest import uscc_with_check
+
+    employer = make_user("employer")
+    page = signed_in(employer)
+    r = page.post("/employer/register", data={"name": "", "uscc": "123", "adcode": typed})
+    html = r.get_data(as_text=True)
+    assert r.status_code == 422 and 'value="123"' in html and typed in html
+    assert 'name="uscc" value="123" required aria-invalid="true"' in html
+    assert 'aria-describedby="err-adcode"' not in html
+    form = form_data(html)
+    fill(form, {"name": "东莞市长安五金制品有限公司", "uscc": uscc_with_check("91441900MA0000001")})
+    assert page.post("/employer/register", data=form).status_code == 302
+    me = employer.get("/api/v1/employers/me").get_json()
+    assert me["adcode"] == "441900"
+    assert "广东省东莞市" in page.get("/employer/register").get_data(as_text=True)
