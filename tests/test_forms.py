@@ -171,3 +171,109 @@ def test_employer_registration_takes_a_place_by_name(make_user, typed):
     me = employer.get("/api/v1/employers/me").get_json()
     assert me["adcode"] == "441900"
     assert "广东省东莞市" in page.get("/employer/register").get_data(as_text=True)
+
+
+def _job_form(page) -> dict:
+    return form_data(page.get("/employer/jobs/new").get_data(as_text=True))
+
+
+def test_job_form_takes_the_place_by_name_and_keeps_everything_on_a_mistake(make_employer, today):
+    from datetime import timedelta
+
+    employer = make_employer()
+    page = signed_in(employer)
+    form = _job_form(page)
+    fill(form, {"title": "电焊工", "occupation": "welder", "adcode": "东莞市长安镇", "address": "长安镇乌沙工业区",
+                "wage_min": "9000", "wage_max": "7000", "wage_unit": "month", "employment_type": "full_time",
+                "headcount": "3", "cert_required": "特种作业操作证（焊接与热切割作业）",
+                "skill_level_required": "4", "closes_at": (today + timedelta(days=20)).isoformat(),
+                "description": "二保焊，长期。"})
+    form.setlist("benefits", ["包吃", "包住"])
+    r = page.post("/employer/jobs/new", data=form)
+    html = r.get_data(as_text=True)
+    assert r.status_code == 422
+    kept = form_data(html)
+    for key in ("title", "adcode", "address", "wage_min", "wage_max", "headcount", "cert_required",
+                "skill_level_required", "closes_at", "description"):
+        assert kept[key] == form[key], key
+    assert kept.getlist("benefits") == ["包吃", "包住"]
+    assert 'aria-invalid="true" aria-describedby="err-wage_max"' in html or \
+        'aria-invalid="true" aria-describedby="err-wage_min"' in html
+    assert employer.get("/api/v1/employer/jobs").get_json()["items"] == []
+    fill(kept, {"wage_min": "7000", "wage_max": "9000"})
+    assert page.post("/employer/jobs/new", data=kept).status_code == 302
+    [job] = employer.get("/api/v1/employer/jobs").get_json()["items"]
+    full = employer.get(f"/api/v1/jobs/{job['id']}").get_json()
+    assert full["adcode"] == "441900" and full["skill_level_required"] == 4
+    edit = page.get(f"/employer/jobs/{job['id']}/edit").get_data(as_text=True)
+    assert form_data(edit)["adcode"] == "广东省东莞市"
+
+
+def test_job_form_asks_when_the_place_is_ambiguous(make_employer):
+    page = signed_in(make_employer())
+    form = _job_form(page)
+    fill(form, {"title": "保洁员", "adcode": "朝阳区", "wage_min": "4000", "wage_max": "5000", "headcount": "1"})
+    html = page.post("/employer/jobs/new", data=form).get_data(as_text=True)
+    assert "北京市朝阳区" in html and "吉林省长春市朝阳区" in html and 'name="adcode__pick"' in html
+
+
+def test_the_counter_registers_a_worker_with_places_by_name_and_keeps_input(admin):
+    page = signed_in(admin)
+    form = form_data(page.get("/admin/workers/new").get_data(as_text=True))
+    fill(form, {"phone": "12", "name": "张大姐", "current_adcode": "广东东莞", "hometown_adcode": "贵州 松桃"})
+    r = page.post("/admin/workers/new", data=form)
+    html = r.get_data(as_text=True)
+    assert r.status_code == 422
+    kept = form_data(html)
+    assert (kept["name"], kept["current_adcode"], kept["hometown_adcode"]) == ("张大姐", "广东东莞", "贵州 松桃")
+    assert 'aria-describedby="err-phone"' in html
+    kept["phone"] = "13912345678"
+    assert page.post("/admin/workers/new", data=kept).status_code == 302
+    from sqlmodel import Session, select
+
+    from market.models import User, Worker
+
+    with Session(admin.client.application.extensions["market"].engine) as s:
+        worker = s.exec(select(Worker).join(User, User.id == Worker.user_id)
+                        .where(User.phone == "13912345678")).one()
+        assert (worker.current_adcode, worker.hometown_adcode) == ("441900", "520628")
+
+
+def test_after_a_code_is_sent_the_page_says_when_a_resend_is_possible(client):
+    r = client.post("/register", data={"role": "worker", "phone": "13800001111", "step": "code"})
+    html = r.get_data(as_text=True)
+    assert r.status_code == 200 and 'name="stage" value="code_sent"' in html
+    assert "以后可以重新获取验证码（约 60 秒）" in html  # readable without the script
+    assert 'src="/static/countdown.js" defer' in html and 'data-wait="' in html
+
+
+@pytest.fixture
+def limited_app(database_url, tmp_path):
+    from market import create_app
+
+    app = create_app({"DATABASE_URL": database_url, "TESTING": True, "SMS_BACKEND": "memory",
+                      "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": True, "SEARCH_ENABLED": False,
+                      "MODEL_DIR": str(tmp_path / "models"), "REDIS_URL": None})
+    from market.extensions import limiter
+
+    limiter.reset()
+    yield app
+    limiter.reset()
+    from tests.conftest import _truncate
+
+    _truncate(app.extensions["market"].engine)
+    app.extensions["market"].engine.dispose()
+
+
+def test_too_many_code_requests_keep_the_form_and_say_when_to_try_again(limited_app):
+    client = limited_app.test_client()
+    data = {"role": "employer", "phone": "13800002222", "step": "code"}
+    statuses = [client.post("/register", data=data).status_code for _ in range(6)]
+    assert statuses[:5] == [200] * 5
+    r = client.post("/register", data=data)
+    html = r.get_data(as_text=True)
+    assert r.status_code == 429 and int(r.headers["Retry-After"]) > 0
+    assert "操作太频繁，请在" in html and "再试" in html
+    kept = form_data(html)
+    assert kept["phone"] == "13800002222" and kept["role"] == "employer"
+    assert 'class="countdown"' in html
