@@ -90,3 +90,18 @@ def roles_required(*roles: str):
         return inner
 
     return wrap
+
+
+def confirmation(*, title: str, question: str, yes: str, back: str, details: list[str] | None = None,
+                 fields: list[dict] | None = None):
+    """For an action that cannot be undone: None once the person has said yes (``confirm=yes`` in the form),
+    else a plain page that asks, carrying what was posted so the yes button repeats it (no script needed)."""
+    from flask import render_template
+
+    if request.form.get("confirm") == "yes":
+        return None
+    asked = {f["name"] for f in fields or []}
+    hidden = {k: v for k, v in request.form.items() if k not in ("csrf_token", "confirm", *asked)}
+    return render_template("confirm.html", title=title, question=question, details=details or [], yes=yes,
+                           back=back, action=request.path, hidden=hidden,
+                           fields=[f | {"value": request.form.get(f["name"], "")} for f in fields or []])

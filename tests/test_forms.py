@@ -277,3 +277,63 @@ def test_too_many_code_requests_keep_the_form_and_say_when_to_try_again(limited_
     kept = form_data(html)
     assert kept["phone"] == "13800002222" and kept["role"] == "employer"
     assert 'class="countdown"' in html
+
+
+def _status(api, app_id: int) -> str:
+    return api.get(f"/api/v1/applications/{app_id}").get_json()["status"]
+
+
+def test_withdrawing_an_application_asks_first(make_worker, make_job):
+    job = make_job(title="叉车司机")
+    worker = make_worker()
+    app_id = worker.post(f"/api/v1/jobs/{job['id']}/applications").get_json()["id"]
+    page = signed_in(worker)
+    asked = page.post(f"/me/applications/{app_id}/withdraw", data={})
+    html = asked.get_data(as_text=True)
+    assert asked.status_code == 200 and "确定要撤回对「叉车司机」的投递吗？" in html
+    assert _status(worker, app_id) == "applied"
+    assert page.post(f"/me/applications/{app_id}/withdraw", data=form_data(html)).status_code == 302
+    assert _status(worker, app_id) == "withdrawn"
+
+
+@pytest.mark.parametrize(("decision", "word"), [("hired", "录用"), ("not_hired", "不录用")])
+def test_hiring_or_turning_down_asks_first_and_other_steps_do_not(make_worker, make_job, make_employer,
+                                                                   decision, word):
+    employer = make_employer()
+    job = make_job(employer)
+    worker = make_worker(name="王建国")
+    app_id = worker.post(f"/api/v1/jobs/{job['id']}/applications").get_json()["id"]
+    page = signed_in(employer)
+    assert page.post(f"/employer/applications/{app_id}/status", data={"status": "viewed"}).status_code == 302
+    asked = page.post(f"/employer/applications/{app_id}/status", data={"status": decision})
+    html = asked.get_data(as_text=True)
+    assert asked.status_code == 200 and f"确定{word} 王建国 吗？" in html
+    assert _status(worker, app_id) == "viewed"
+    assert page.post(f"/employer/applications/{app_id}/status", data=form_data(html)).status_code == 302
+    assert _status(worker, app_id) == decision
+    # Another employer is not asked (and not told the name): the posting is not theirs.
+    other = signed_in(make_employer(name="别的公司有限公司"))
+    r = other.post(f"/employer/applications/{app_id}/status", data={"status": decision})
+    assert r.status_code in (403, 404) and "王建国" not in r.get_data(as_text=True)
+
+
+def test_ending_a_posting_and_taking_one_down_ask_first(make_job, make_employer, admin):
+    employer = make_employer()
+    first, second = make_job(employer, title="普工"), make_job(employer, title="保安")
+    page = signed_in(employer)
+    asked = page.post(f"/employer/jobs/{first['id']}/status", data={"action": "close"})
+    assert "确定结束「普工」的招聘吗？" in asked.get_data(as_text=True)
+    assert employer.get(f"/api/v1/jobs/{first['id']}").get_json()["status"] == "open"
+    assert page.post(f"/employer/jobs/{first['id']}/status", data=form_data(asked.get_data(as_text=True))
+                     ).status_code == 302
+    assert employer.get(f"/api/v1/jobs/{first['id']}").get_json()["status"] == "closed"
+
+    staff = signed_in(admin)
+    asked = staff.post(f"/admin/jobs/{second['id']}/take-down", data={"reason": ""})
+    html = asked.get_data(as_text=True)
+    assert "确定下架「保安」吗？" in html and 'name="reason"' in html
+    assert employer.get(f"/api/v1/jobs/{second['id']}").get_json()["status"] == "open"
+    form = form_data(html)
+    form["reason"] = "收取押金"
+    assert staff.post(f"/admin/jobs/{second['id']}/take-down", data=form).status_code == 302
+    assert employer.get(f"/api/v1/jobs/{second['id']}").get_json()["status"] == "taken_down"

@@ -22,7 +22,7 @@ from market.models import (
 from market.places import form as place_form
 from market.postings import browse
 from market.postings import services as postings
-from market.web import api, api_user, commit, db, json_body, ok, page_user, roles_required
+from market.web import api, api_user, commit, confirmation, db, json_body, ok, page_user, roles_required
 from market.workers import services as workers
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -138,6 +138,13 @@ def decide_employer(employer_id: int):
 @bp.post("/jobs/<int:job_id>/take-down")
 @roles_required(ADMIN)
 def take_down(job_id: int):
+    job = _job(job_id)
+    ask = confirmation(title="下架岗位", question=f"确定下架「{job.title}」吗？",
+                       details=["下架后岗位立即从搜索和岗位页撤下，单位会收到通知。"],
+                       fields=[{"name": "reason", "label": "下架原因（单位会看到）", "required": True}],
+                       yes="确定下架", back=url_for("admin.dashboard"))
+    if ask is not None:
+        return ask
     postings.take_down(session=db(), job=_job(job_id), staff=page_user(), reason=request.form.get("reason", ""))
     commit()
     flash("已下架")

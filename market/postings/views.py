@@ -23,7 +23,7 @@ from market.models import (
 from market.places import form as place_form
 from market.postings import browse, services
 from market.postings.access import load_job, own_job, visible_to
-from market.web import api, api_user, commit, db, json_body, ok, page_user, roles_required
+from market.web import api, api_user, commit, confirmation, db, json_body, ok, page_user, roles_required
 from market.workers.services import worker_for_employer, worker_of
 from search.query import near_km
 from search.suggest import did_you_mean, suggest
@@ -284,6 +284,12 @@ def edit_job(job_id: int):
 def job_status(job_id: int):
     user = page_user()
     job, _ = own_job(db(), job_id, user)
+    if request.form.get("action") == "close":
+        ask = confirmation(title="结束招聘", question=f"确定结束「{job.title}」的招聘吗？",
+                           details=["结束后岗位从搜索里撤下，求职者不能再投递，也不能再恢复。"], yes="确定结束",
+                           back=url_for("postings.employer_jobs"))
+        if ask is not None:
+            return ask
     services.change_status(session=db(), job=job, actor=user, action=request.form.get("action", ""))
     commit()
     flash("已更新")
