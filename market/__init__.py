@@ -55,6 +55,7 @@ def create_app(overrides: dict[str, Any] | None = None):
         RATELIMIT_HEADERS_ENABLED=True,
         JSON_AS_ASCII=False,
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+        SEND_FILE_MAX_AGE_DEFAULT=3600,  # static files: an hour, then revalidated by ETag / Last-Modified
     )
     app.json.ensure_ascii = False
     app.logger.setLevel(logging.INFO)
@@ -118,6 +119,8 @@ def create_app(overrides: dict[str, Any] | None = None):
             state.search.start_relay(state.engine)
 
     app.teardown_appcontext(close_db)
+    from market.web import compress_and_validate
+    app.after_request(compress_and_validate)
 
     if not settings.TESTING:
         from market.searchlog import open_log

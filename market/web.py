@@ -105,3 +105,44 @@ def confirmation(*, title: str, question: str, yes: str, back: str, details: lis
     return render_template("confirm.html", title=title, question=question, details=details or [], yes=yes,
                            back=back, action=request.path, hidden=hidden,
                            fields=[f | {"value": request.form.get(f["name"], "")} for f in fields or []])
+
+
+_COMPRESSIBLE = ("text/html", "text/css", "application/javascript", "text/javascript", "application/json",
+                 "image/svg+xml")
+_MIN_COMPRESS_BYTES = 512
+
+
+def compress_and_validate(response):
+    """After every response: gzip for HTML, CSS, scripts and JSON when the client takes it, and validators so
+    a page or file the client already has comes back as 304 without a body. Streams (live events) pass."""
+    import gzip
+
+    if response.is_streamed and not response.direct_passthrough:
+        return response
+    if response.status_code != 200 or request.method not in ("GET", "HEAD"):
+        return response
+    if response.mimetype not in _COMPRESSIBLE and not response.mimetype.startswith("text/") \
+            or response.mimetype == "text/event-stream":
+        return response
+    source = response.response
+    response.direct_passthrough = False  # static files: read the (small) file to compress and hash it
+    body = response.get_data()
+    if source is not response.response and hasattr(source, "close"):
+        source.close()
+    response.vary.add("Accept-Encoding")
+    accepts = request.accept_encodings
+    if (len(body) >= _MIN_COMPRESS_BYTES and "Content-Encoding" not in response.headers
+            and (accepts["gzip"] or "gzip" in accepts)):
+        response.set_data(gzip.compress(body, compresslevel=6, mtime=0))  # mtime 0: same body, same bytes
+        response.headers["Content-Encoding"] = "gzip"
+    if not response.get_etag()[0] or response.headers.get("Content-Encoding"):
+        response.set_etag(_body_tag(response.get_data()))
+    if not response.cache_control.no_store and request.path.startswith("/static/"):
+        response.cache_control.public = True
+    return response.make_conditional(request)
+
+
+def _body_tag(body: bytes) -> str:
+    import hashlib
+
+    return hashlib.blake2b(body, digest_size=12).hexdigest()
