@@ -122,6 +122,7 @@ def test_several_trades_and_certificates_with_levels_survive_saving_twice(make_w
     fill(form, {"sensitive_consent": "on", "id_number": id_number(), "discoverable": "on"})
     assert page.post("/me/profile", data=form).status_code == 302, page.post("/me/profile", data=form).data
     first = profile(worker)
+    assert (first["current_adcode"], first["hometown_adcode"]) == ("441900", "520502")
     assert [(o["code"], o["years"]) for o in first["occupations"]] == [("welder", 10), ("forklift", 2)]
     assert [(c["name"], c["level"]) for c in first["certificates"]] == [
         ("特种作业操作证（焊接与热切割作业）", None), ("电工职业技能等级证书", 3)]

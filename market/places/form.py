@@ -63,7 +63,7 @@ def read(form: Mapping, name: str, *, label: str) -> PlaceRead:
                                                                                regions.get(selected)):
             return PlaceRead(selected)
         return typed
-    if has_picker and selected != was:
+    if f"{name}__p" in form and selected != was:
         return PlaceRead(selected)
     if not text:
         return PlaceRead(None)
@@ -129,6 +129,8 @@ def picker(form: Mapping | None, name: str, current: str | None = None, *, stepp
             text = regions.full_name(adcode) if adcode else text
         else:  # kept as typed; the selects show what the field reads as
             adcode = read(form, name, label="").adcode or _selected(form, name)
+            if adcode and _get(form, f"{name}__pick") == adcode:
+                text = regions.full_name(adcode)  # the candidate chosen, so the name asks no more
     province, city, county = places.steps(adcode)
     levels = [
         ("p", "省", places.children(None), province),

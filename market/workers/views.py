@@ -77,7 +77,7 @@ def api_worker(worker_id: int):
 
 
 PROFILE_PLACES = {"current_adcode": "现在所在地", "hometown_adcode": "老家"}
-BLANK_TRADE_ROWS, BLANK_CERT_ROWS = 2, 1
+BLANK_TRADE_ROWS, BLANK_CERT_ROWS = 2, 2
 
 
 def _certificate_rows(form) -> tuple[list[dict], dict[str, str], set[int]]:
