@@ -338,3 +338,27 @@ def test_ending_a_posting_and_taking_one_down_ask_first(make_job, make_employer,
     form["reason"] = "收取押金"
     assert staff.post(f"/admin/jobs/{second['id']}/take-down", data=form).status_code == 302
     assert employer.get(f"/api/v1/jobs/{second['id']}").get_json()["status"] == "taken_down"
+
+
+def test_a_complaint_with_a_wrong_amount_keeps_the_rest_and_marks_the_amount(make_worker, make_job, today):
+    job = make_job()
+    worker = make_worker()
+    worker.post(f"/api/v1/jobs/{job['id']}/applications")
+    page = signed_in(worker)
+    form = form_data(page.get("/me/complaints").get_data(as_text=True))
+    fill(form, {"job_id": str(job["id"]), "amount_owed": "很多", "period_start": today.replace(day=1).isoformat(),
+                "period_end": today.isoformat(), "description": "三月的工资一直没发，老板不接电话。"})
+    r = page.post("/me/complaints", data=form)
+    html = r.get_data(as_text=True)
+    assert r.status_code == 422
+    kept = form_data(html)
+    for key in ("job_id", "amount_owed", "period_start", "period_end", "description"):
+        assert kept[key] == form[key], key
+    assert 'required aria-invalid="true" aria-describedby="err-amount_owed"' in html
+    assert html.count('aria-invalid="true"') == 1
+
+
+def test_staff_see_where_a_waiting_employer_is_by_name(make_employer, admin):
+    make_employer(verified=False, adcode="520628", name="松桃县劳务服务有限公司")
+    html = signed_in(admin).get("/admin/").get_data(as_text=True)
+    assert "松桃县劳务服务有限公司" in html and "贵州省铜仁市松桃苗族自治县" in html
