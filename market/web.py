@@ -112,11 +112,17 @@ _COMPRESSIBLE = ("text/html", "text/css", "application/javascript", "text/javasc
 _MIN_COMPRESS_BYTES = 512
 
 
+_GZIPPED_FILES: dict[tuple[str, str], bytes] = {}  # (path, the file's own ETag) → its gzip, computed once
+
+
+def _wants_gzip() -> bool:
+    accepts = request.accept_encodings
+    return bool(accepts["gzip"]) or "gzip" in accepts
+
+
 def compress_and_validate(response):
     """After every response: gzip for HTML, CSS, scripts and JSON when the client takes it, and validators so
     a page or file the client already has comes back as 304 without a body. Streams (live events) pass."""
-    import gzip
-
     if response.is_streamed and not response.direct_passthrough:
         return response
     if response.status_code != 200 or request.method not in ("GET", "HEAD"):
@@ -124,22 +130,45 @@ def compress_and_validate(response):
     if response.mimetype not in _COMPRESSIBLE and not response.mimetype.startswith("text/") \
             or response.mimetype == "text/event-stream":
         return response
-    source = response.response
-    response.direct_passthrough = False  # static files: read the (small) file to compress and hash it
-    body = response.get_data()
-    if source is not response.response and hasattr(source, "close"):
-        source.close()
     response.vary.add("Accept-Encoding")
-    accepts = request.accept_encodings
-    if (len(body) >= _MIN_COMPRESS_BYTES and "Content-Encoding" not in response.headers
-            and (accepts["gzip"] or "gzip" in accepts)):
-        response.set_data(gzip.compress(body, compresslevel=6, mtime=0))  # mtime 0: same body, same bytes
-        response.headers["Content-Encoding"] = "gzip"
-    if not response.get_etag()[0] or response.headers.get("Content-Encoding"):
-        response.set_etag(_body_tag(response.get_data()))
-    if not response.cache_control.no_store and request.path.startswith("/static/"):
+    if response.direct_passthrough:  # a static file, already with its ETag and Last-Modified
         response.cache_control.public = True
+        file_tag = response.get_etag()[0]
+        if not _wants_gzip() or not file_tag:
+            return response
+        key = (request.path, file_tag)
+        source = response.response
+        response.direct_passthrough = False
+        if key in _GZIPPED_FILES:
+            if hasattr(source, "close"):
+                source.close()
+            body = _GZIPPED_FILES[key]
+        else:
+            raw = response.get_data()
+            if hasattr(source, "close"):
+                source.close()
+            if len(raw) < _MIN_COMPRESS_BYTES:
+                return response.make_conditional(request)
+            body = _gzip(raw)
+            if len(_GZIPPED_FILES) > 256:
+                _GZIPPED_FILES.clear()
+            _GZIPPED_FILES[key] = body
+        response.set_data(body)
+        response.headers["Content-Encoding"] = "gzip"
+        response.set_etag(file_tag + "-gz")
+        return response.make_conditional(request)
+    body = response.get_data()
+    if len(body) >= _MIN_COMPRESS_BYTES and "Content-Encoding" not in response.headers and _wants_gzip():
+        response.set_data(_gzip(body))
+        response.headers["Content-Encoding"] = "gzip"
+    response.set_etag(_body_tag(response.get_data()))
     return response.make_conditional(request)
+
+
+def _gzip(body: bytes) -> bytes:
+    import gzip
+
+    return gzip.compress(body, compresslevel=6, mtime=0)  # mtime 0: the same body gives the same bytes
 
 
 def _body_tag(body: bytes) -> str:

@@ -144,7 +144,7 @@ def _label(table: str, key: str) -> str:
     return services.place_name(key)
 
 
-def compare(files: dict, site: dict, *, out=None) -> int:  # noqa: ANN001
+def compare(files: dict, site: dict, *, out=None) -> int:
     """Prints each table's busiest groups side by side (files | site) and every difference; returns how
     many figures differ."""
     out = out or sys.stdout
