@@ -68,7 +68,7 @@ def test_employer_posts_worker_applies_and_is_hired(live, open_phone, login) -> 
     expect(boss.locator("h1")).to_have_text("发布岗位")
     boss.fill("input[name=title]", JOB_TITLE)
     boss.select_option("select[name=occupation]", "welder")
-    boss.fill("input[name=adcode]", "441900")
+    boss.fill("input[name=adcode]", "东莞市长安镇")
     boss.fill("input[name=address]", "东莞市长安镇振安中路 88 号")
     boss.fill("input[name=wage_min]", "6500")
     boss.fill("input[name=wage_max]", "8500")
@@ -92,7 +92,7 @@ def test_employer_posts_worker_applies_and_is_hired(live, open_phone, login) -> 
     register_through_pages(worker, live, role="worker", phone_number=worker_phone)
     assert worker.url.endswith("/me/profile"), worker.url
     worker.fill("input[name=name]", "王建国")
-    worker.fill("input[name=current_adcode]", "441900")
+    worker.fill("input[name=current_adcode]", "广东东莞")
     worker.locator("select[name=occupation]").first.select_option("welder")
     worker.locator("input[name=years]").first.fill("8")
     with worker.expect_navigation():
