@@ -15,7 +15,7 @@ PERIOD = ["--from", "2026-03-01", "--to", "2026-04-30"]
 
 
 @pytest.fixture
-def folder(tmp_path):  # noqa: ANN001, ANN201
+def folder(tmp_path):
     """Twelve postings (welders by the month and by the day in 东莞, cleaners in 贵阳, one posted in
     February), twelve workers from 毕节 and 成都 registered in March, and applications in and out of the
     period."""

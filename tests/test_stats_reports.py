@@ -32,7 +32,7 @@ BEFORE = clock.today() - timedelta(days=400)  # outside a period of today, insid
 
 
 @pytest.fixture
-def market(make_employer, make_job, make_worker, make_user, session, today):  # noqa: ANN001, ANN201
+def market(make_employer, make_job, make_worker, make_user, session, today):
     """Postings published today:
     - 东莞 welders: 6000–8000/month, 5000–7000/month, 200–300/day, 25–30/hour, 7000–9000/month, a piece rate
       (no monthly figure), one taken down (20000–30000, never counted) and one published long ago;
@@ -64,7 +64,7 @@ def market(make_employer, make_job, make_worker, make_user, session, today):  # 
     session.exec(update(Worker).where(Worker.id == early.worker_id).values(registered_at=BEFORE))
     session.commit()
 
-    def apply(worker, job, *, hire: bool = False) -> int:  # noqa: ANN001
+    def apply(worker, job, *, hire: bool = False) -> int:
         r = worker.post(f"/api/v1/jobs/{job['id']}/applications")
         assert r.status_code == 201, r.get_json()
         if hire:
@@ -84,7 +84,7 @@ def market(make_employer, make_job, make_worker, make_user, session, today):  # 
     return {"employer": employer, "jobs": dg + gy + cleaners}
 
 
-def _stat(api, slug: str, start: date, end: date, by: str | None = None) -> dict:  # noqa: ANN001
+def _stat(api, slug: str, start: date, end: date, by: str | None = None) -> dict:
     query = f"/api/v1/stats/{slug}?from={start.isoformat()}&to={end.isoformat()}" + (f"&by={by}" if by else "")
     r = api.get(query)
     assert r.status_code == 200, r.get_json()
@@ -137,7 +137,7 @@ def test_registered_workers_by_hometown_and_by_place_of_work(market, admin, toda
 
 
 @pytest.fixture
-def fairs(session, admin):  # noqa: ANN001, ANN201
+def fairs(session, admin):
     """Three 春风行动 fairs in March 2026 (one online, one running into April) and a special fair in May."""
     made = [Fair(organiser_id=admin.user.id, name=f"春风行动{i}", kind="spring_breeze", starts_on=start,
                  ends_on=end, online=online)
@@ -185,14 +185,14 @@ def test_fair_page_says_there_is_no_data_where_postings_are_not_linked(fairs, ad
 
 
 @pytest.fixture
-def complaints(session, make_employer, make_worker):  # noqa: ANN001, ANN201
+def complaints(session, make_employer, make_worker):
     """March 2026. Against an employer in 广东: five complaints, resolved after 1, 2, 3 and 4 days and one
     still being handled. Against one in 贵州: two, resolved after 10 days. One more filed at 00:30 Beijing time
     on 1 April (still 31 March in UTC)."""
     guangdong, guizhou = make_employer(), make_employer(adcode="520102", name="贵阳市南明区建筑劳务有限公司")
     worker = make_worker()
 
-    def complaint(employer, filed: datetime, days: float | None) -> WageComplaint:  # noqa: ANN001
+    def complaint(employer, filed: datetime, days: float | None) -> WageComplaint:
         done = filed + timedelta(days=days) if days is not None else filed
         return WageComplaint(worker_id=worker.worker_id, employer_id=employer.employer_id, amount_owed=3000,
                              period_start=date(2026, 2, 1), period_end=date(2026, 2, 28),
@@ -239,7 +239,7 @@ def test_a_wrong_grouping_or_period_is_named(admin):
     assert r.status_code == 422 and list(r.get_json()["error"]["fields"]) == ["to"]
 
 
-def _signed_in(admin):  # noqa: ANN001, ANN202
+def _signed_in(admin):
     r = admin.client.post("/login", data={"phone": admin.user.phone, "password": "password123"})
     assert r.status_code == 302
     return admin.client

@@ -14,7 +14,7 @@ VENDOR = Path(__file__).resolve().parents[2] / "static" / "vendor" / "echarts.mi
 SIDEWAYS_OVERFLOW = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
 
 
-def test_registered_workers_page_shows_its_chart_and_its_table(live, open_phone, login, shots_dir) -> None:  # noqa: ANN001
+def test_registered_workers_page_shows_its_chart_and_its_table(live, open_phone, login, shots_dir) -> None:
     assert VENDOR.exists(), "static/vendor/echarts.min.js is missing: run `make vendor` (copies it from node_modules)"
     for i in range(6):
         live.make_worker(name=f"工人{i}")  # each lives in 东莞 and registered today
