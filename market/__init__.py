@@ -56,6 +56,7 @@ def create_app(overrides: dict[str, Any] | None = None):
         RATELIMIT_HEADERS_ENABLED=True,
         JSON_AS_ASCII=False,
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+        SEND_FILE_MAX_AGE_DEFAULT=3600,  # static files: an hour, then revalidated by ETag / Last-Modified
     )
     app.json.ensure_ascii = False
     app.logger.setLevel(logging.INFO)
@@ -112,6 +113,7 @@ def create_app(overrides: dict[str, Any] | None = None):
                       stations_bp, subsidies_bp, policies_bp, brands_bp, worklog_bp, reports_bp):
         app.register_blueprint(blueprint)
 
+    import market.places.views  # noqa: F401  (its routes live on the API blueprint)
     from market.live.views import init_app as init_live
     init_live(app)  # before the API blueprint is registered: its API routes live on `api`
 
@@ -133,6 +135,8 @@ def create_app(overrides: dict[str, Any] | None = None):
             state.search.start_relay(state.engine)
 
     app.teardown_appcontext(close_db)
+    from market.web import compress_and_validate
+    app.after_request(compress_and_validate)
 
     if not settings.TESTING:
         from market.searchlog import open_log

@@ -90,3 +90,88 @@ def roles_required(*roles: str):
         return inner
 
     return wrap
+
+
+def confirmation(*, title: str, question: str, yes: str, back: str, details: list[str] | None = None,
+                 fields: list[dict] | None = None):
+    """For an action that cannot be undone: None once the person has said yes (``confirm=yes`` in the form),
+    else a plain page that asks, carrying what was posted so the yes button repeats it (no script needed)."""
+    from flask import render_template
+
+    if request.form.get("confirm") == "yes":
+        return None
+    asked = {f["name"] for f in fields or []}
+    hidden = {k: v for k, v in request.form.items() if k not in ("csrf_token", "confirm", *asked)}
+    return render_template("confirm.html", title=title, question=question, details=details or [], yes=yes,
+                           back=back, action=request.path, hidden=hidden,
+                           fields=[f | {"value": request.form.get(f["name"], "")} for f in fields or []])
+
+
+_COMPRESSIBLE = ("text/html", "text/css", "application/javascript", "text/javascript", "application/json",
+                 "image/svg+xml")
+_MIN_COMPRESS_BYTES = 512
+
+
+_GZIPPED_FILES: dict[tuple[str, str], bytes] = {}  # (path, the file's own ETag) → its gzip, computed once
+
+
+def _wants_gzip() -> bool:
+    accepts = request.accept_encodings
+    return bool(accepts["gzip"]) or "gzip" in accepts
+
+
+def compress_and_validate(response):
+    """After every response: gzip for HTML, CSS, scripts and JSON when the client takes it, and validators so
+    a page or file the client already has comes back as 304 without a body. Streams (live events) pass."""
+    if response.is_streamed and not response.direct_passthrough:
+        return response
+    if response.status_code != 200 or request.method not in ("GET", "HEAD"):
+        return response
+    if response.mimetype not in _COMPRESSIBLE and not response.mimetype.startswith("text/") \
+            or response.mimetype == "text/event-stream":
+        return response
+    response.vary.add("Accept-Encoding")
+    if response.direct_passthrough:  # a static file, already with its ETag and Last-Modified
+        response.cache_control.public = True
+        file_tag = response.get_etag()[0]
+        if not _wants_gzip() or not file_tag:
+            return response
+        key = (request.path, file_tag)
+        source = response.response
+        response.direct_passthrough = False
+        if key in _GZIPPED_FILES:
+            if hasattr(source, "close"):
+                source.close()
+            body = _GZIPPED_FILES[key]
+        else:
+            raw = response.get_data()
+            if hasattr(source, "close"):
+                source.close()
+            if len(raw) < _MIN_COMPRESS_BYTES:
+                return response.make_conditional(request)
+            body = _gzip(raw)
+            if len(_GZIPPED_FILES) > 256:
+                _GZIPPED_FILES.clear()
+            _GZIPPED_FILES[key] = body
+        response.set_data(body)
+        response.headers["Content-Encoding"] = "gzip"
+        response.set_etag(file_tag + "-gz")
+        return response.make_conditional(request)
+    body = response.get_data()
+    if len(body) >= _MIN_COMPRESS_BYTES and "Content-Encoding" not in response.headers and _wants_gzip():
+        response.set_data(_gzip(body))
+        response.headers["Content-Encoding"] = "gzip"
+    response.set_etag(_body_tag(response.get_data()))
+    return response.make_conditional(request)
+
+
+def _gzip(body: bytes) -> bytes:
+    import gzip
+
+    return gzip.compress(body, compresslevel=6, mtime=0)  # mtime 0: the same body gives the same bytes
+
+
+def _body_tag(body: bytes) -> str:
+    import hashlib
+
+    return hashlib.blake2b(body, digest_size=12).hexdigest()

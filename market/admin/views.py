@@ -20,10 +20,11 @@ from market.models import (
     Job,
 )
 from market.organisers import services as organisers
+from market.places import form as place_form
 from market.postings import browse
 from market.postings import services as postings
 from market.reports import services as reports
-from market.web import api, api_user, commit, db, json_body, ok, page_user, roles_required
+from market.web import api, api_user, commit, confirmation, db, json_body, ok, page_user, roles_required
 from market.workers import services as workers
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -166,8 +167,15 @@ def decide_employer(employer_id: int):
 @bp.post("/jobs/<int:job_id>/take-down")
 @roles_required(ADMIN)
 def take_down(job_id: int):
-    job = postings.take_down(session=db(), job=_job(job_id), staff=page_user(), reason=request.form.get("reason", ""),
-                       sms=_sms())
+    job = _job(job_id)
+    ask = confirmation(title="下架岗位", question=f"确定下架「{job.title}」吗？",
+                       details=["下架后岗位立即从搜索和岗位页撤下，单位会收到通知。"],
+                       fields=[{"name": "reason", "label": "下架原因（单位会看到）", "required": True}],
+                       yes="确定下架", back=url_for("admin.dashboard"))
+    if ask is not None:
+        return ask
+    job = postings.take_down(session=db(), job=job, staff=page_user(), reason=request.form.get("reason", ""),
+                             sms=_sms())
     reports.handle(session=db(), job=job, staff=page_user())
     commit()
     flash("已下架")
@@ -184,21 +192,35 @@ def clear(job_id: int):
     return redirect(url_for("admin.dashboard"))
 
 
+COUNTER_PLACES = {"current_adcode": "现在所在地", "hometown_adcode": "老家"}
+
+
+def _counter_form(form, errors: dict, *, error: str | None = None, status: int = 200,
+                  choices: dict | None = None, stepped: str | None = None):
+    pickers = {f: place_form.picker(form, f, stepped=stepped == f, candidates=(choices or {}).get(f))
+               for f in COUNTER_PLACES}
+    return render_template("admin/counter.html", form=form, errors=errors, error=error, pickers=pickers), status
+
+
 @bp.route("/workers/new", methods=["GET", "POST"])
 @roles_required(ADMIN)
 def counter_register():
-    if request.method == "POST":
-        form = request.form
-        data = {k: form.get(k) for k in ("phone", "name", "current_adcode", "hometown_adcode") if form.get(k)}
-        if form.get("id_number"):
-            data["id_number"] = form.get("id_number")
-        data["sensitive_consent"] = form.get("sensitive_consent") == "on"
-        try:
-            workers.register_at_counter(session=db(), staff=page_user(),
-                                        cipher=current_app.extensions["market"].cipher, data=data)
-            commit()
-        except AppError as exc:
-            return render_template("admin/counter.html", form=form, errors=exc.fields, error=exc.message), exc.status
-        flash("已登记。本人可用手机号通过“忘记密码”认领账号")
-        return redirect(url_for("admin.counter_register"))
-    return render_template("admin/counter.html", form={}, errors={})
+    if request.method == "GET":
+        return _counter_form({}, {})
+    form = request.form
+    if place_form.STEP in form:
+        return _counter_form(form, {}, stepped=form[place_form.STEP])
+    places, place_errors, choices = place_form.read_all(form, COUNTER_PLACES)
+    data = {k: form.get(k) for k in ("phone", "name") if form.get(k)} | places
+    if form.get("id_number"):
+        data["id_number"] = form.get("id_number")
+    data["sensitive_consent"] = form.get("sensitive_consent") == "on"
+    try:
+        place_form.checked(place_errors, lambda: workers.register_at_counter(
+            session=db(), staff=page_user(), cipher=current_app.extensions["market"].cipher, data=data))
+        commit()
+    except AppError as exc:
+        db().rollback()
+        return _counter_form(form, exc.fields, error=exc.message, status=exc.status, choices=choices)
+    flash("已登记。本人可用手机号通过“忘记密码”认领账号")
+    return redirect(url_for("admin.counter_register"))

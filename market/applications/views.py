@@ -10,9 +10,9 @@ from market import notify
 from market.applications import services
 from market.db import write_intent
 from market.errors import NotFound
-from market.models import EMPLOYER, WORKER, Application, Job, User, Worker
+from market.models import EMPLOYER, HIRED, NOT_HIRED, WORKER, Application, Job, User, Worker
 from market.postings.access import load_job, own_job
-from market.web import api, api_user, commit, db, json_body, ok, page_user, roles_required
+from market.web import api, api_user, commit, confirmation, db, json_body, ok, page_user, roles_required
 from market.workers.services import require_worker, worker_of
 
 bp = Blueprint("applications", __name__)
@@ -151,7 +151,14 @@ def my_applications_page():
 @roles_required(WORKER)
 def withdraw_page(app_id: int):
     user = page_user()
-    services.withdraw(session=db(), app=_own_application(app_id, user), worker=_worker(user), user=user)
+    app = _own_application(app_id, user)
+    job = db().get(Job, app.job_id)
+    ask = confirmation(title="撤回投递", question=f"确定要撤回对「{job.title if job else ''}」的投递吗？",
+                       details=["撤回后单位就看不到您的投递了；同一个岗位不能再投一次。"], yes="确定撤回",
+                       back=url_for("applications.my_applications_page"))
+    if ask is not None:
+        return ask
+    services.withdraw(session=db(), app=app, worker=_worker(user), user=user)
     commit()
     flash("已撤回")
     return redirect(url_for("applications.my_applications_page"))
@@ -161,6 +168,21 @@ def withdraw_page(app_id: int):
 @roles_required(EMPLOYER)
 def decide_page(app_id: int):
     user = page_user()
+    wanted = request.form.get("status")
+    if wanted in (HIRED, NOT_HIRED):
+        app = db().get(Application, app_id)
+        if app is not None:
+            own_job(db(), app.job_id, user)  # only the posting's employer is asked (and told a name)
+            worker = db().get(Worker, app.worker_id)
+            name = worker.name if worker else ""
+            ask = confirmation(
+                title="录用" if wanted == HIRED else "不录用",
+                question=f"确定{'录用' if wanted == HIRED else '不录用'} {name} 吗？",
+                details=["求职者会马上收到站内消息和短信，发出后不能收回。"],
+                yes=f"确定{'录用' if wanted == HIRED else '不录用'}",
+                back=url_for("postings.job_applicants", job_id=app.job_id))
+            if ask is not None:
+                return ask
     app = _decide(user, app_id, request.form)
     commit()
     flash(f"已更新为：{services.STATUS_NAMES[app.status]}")

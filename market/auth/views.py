@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
-from flask_login import UserMixin, current_user, login_user, logout_user
+import time
+from datetime import timedelta
 
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask_login import UserMixin, current_user, login_user, logout_user
+from werkzeug.exceptions import HTTPException
+
+from market import clock
 from market.auth import services
+from market.clock import to_china
 from market.errors import AppError
 from market.extensions import limiter, login_manager
 from market.models import EMPLOYER, PARTNER_ROLES, User
@@ -112,25 +118,71 @@ def logout():
     return redirect(url_for("postings.home"))
 
 
+RESEND_AFTER_SECONDS = 60  # a resend is offered this long after a code was sent
+_CODE_PAGES = {"auth.register": "auth/register.html", "auth.reset": "auth/reset.html"}
+
+
+def _wait_context(seconds: int) -> dict:
+    """A wait the page shows twice: a countdown (static/countdown.js) and, for a phone without script, the
+    China time after which to try."""
+    seconds = max(1, int(seconds))
+    until = clock.now() + timedelta(seconds=seconds)
+    return {"wait_seconds": seconds, "wait_until_ms": int(until.timestamp() * 1000),
+            "wait_until_text": to_china(until).strftime("%H:%M:%S")}
+
+
 def _code_then_form(template: str, purpose: str, finish):
     """Pages that first send a code to the phone, then take the code with the rest of the form."""
     form = request.form
     if request.method != "POST":
-        return render_template(template, form={}, code_sent=False)
+        return render_template(template, form={}, code_sent=False, errors={})
+    code_sent = form.get("stage") == "code_sent" or form.get("step") != "code"
     try:
         if form.get("step") == "code":
             services.request_code(session=db(), phone=form.get("phone"), purpose=purpose, sms=_state().sms)
             commit()
             flash("验证码已发送，请查看短信" if getattr(_state().sms, "delivers", False)
                   else "验证码已生成，但短信通道未接通，短信未发送（请联系人社窗口）")
-            return render_template(template, form=form, code_sent=True)
+            return render_template(template, form=form, code_sent=True, errors={},
+                                   **_wait_context(RESEND_AFTER_SECONDS))
         user = finish(form)
         commit()
     except AppError as exc:
+        db().rollback()
+        wait = _wait_context(getattr(exc, "retry_after", None) or RESEND_AFTER_SECONDS) if exc.status == 429 else {}
         return render_template(template, form=form, errors=exc.fields, error=exc.message,
-                               code_sent=form.get("step") != "code"), exc.status
+                               code_sent=code_sent, **wait), exc.status
     _sign_in(user)
     return None
+
+
+def _retry_after(exc: HTTPException) -> int:
+    """Seconds until the limit that refused this request lets the next one through."""
+    limit = getattr(limiter, "current_limit", None)
+    reset_at = getattr(limit, "reset_at", None)
+    if reset_at:
+        return max(1, int(reset_at - time.time()) + 1)
+    return int(getattr(exc, "retry_after", None) or RESEND_AFTER_SECONDS)
+
+
+@bp.errorhandler(429)
+def _too_many(exc: HTTPException):
+    """Too many tries: the same form again, everything kept, saying when to try next (never a bare error)."""
+    session_ = g.get("db")
+    if session_ is not None:
+        session_.rollback()
+    seconds = _retry_after(exc)
+    wait = _wait_context(seconds)
+    message = f"操作太频繁，请在 {wait['wait_until_text']} 以后（约 {seconds} 秒后）再试"
+    form = request.form
+    headers = {"Retry-After": str(seconds)}
+    if request.endpoint in _CODE_PAGES:
+        code_sent = form.get("stage") == "code_sent" or form.get("step") not in (None, "code")
+        return render_template(_CODE_PAGES[request.endpoint], form=form, errors={}, error=message,
+                               code_sent=code_sent, **wait), 429, headers
+    if request.endpoint == "auth.login":
+        return render_template("auth/login.html", error=message, phone=form.get("phone", ""), **wait), 429, headers
+    return render_template("error.html", message=message, fields={}, status=429), 429, headers
 
 
 @bp.route("/register", methods=["GET", "POST"])

@@ -7,6 +7,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from market.employers import services
 from market.errors import AppError, NotFound
 from market.models import EMPLOYER
+from market.places import form as place_form
 from market.web import api, api_user, commit, db, json_body, ok, page_user, roles_required
 
 bp = Blueprint("employers", __name__)
@@ -59,6 +60,15 @@ def resubmit_page():
     return redirect(url_for("employers.register_page"))
 
 
+PLACES = {"adcode": "单位所在地"}
+
+
+def _register_form(form, errors: dict, *, error: str | None = None, status: int = 200,
+                   choices: dict | None = None, stepped: bool = False):
+    picker = place_form.picker(form, "adcode", stepped=stepped, candidates=(choices or {}).get("adcode"))
+    return render_template("employer/register.html", form=form, errors=errors, error=error, place=picker), status
+
+
 @bp.route("/employer/register", methods=["GET", "POST"])
 @roles_required(EMPLOYER)
 def register_page():
@@ -67,13 +77,17 @@ def register_page():
     if existing is not None:
         public = services.employer_public(existing)
         return render_template("employer/status.html", employer=public, form=public, errors={})
-    if request.method == "POST":
-        try:
-            services.register_employer(session=db(), user=user, data=request.form)
-            commit()
-        except AppError as exc:
-            return render_template("employer/register.html", form=request.form, errors=exc.fields,
-                                   error=exc.message), exc.status
-        flash("已提交，人社部门审核通过后即可发布岗位")
-        return redirect(url_for("employers.register_page"))
-    return render_template("employer/register.html", form={}, errors={})
+    if request.method == "GET":
+        return _register_form({}, {})
+    if place_form.STEP in request.form:
+        return _register_form(request.form, {}, stepped=True)
+    places, place_errors, choices = place_form.read_all(request.form, PLACES)
+    data = request.form.to_dict() | {"adcode": places["adcode"] or ""}
+    try:
+        place_form.checked(place_errors, lambda: services.register_employer(session=db(), user=user, data=data))
+        commit()
+    except AppError as exc:
+        db().rollback()
+        return _register_form(request.form, exc.fields, error=exc.message, status=exc.status, choices=choices)
+    flash("已提交，人社部门审核通过后即可发布岗位")
+    return redirect(url_for("employers.register_page"))

@@ -10,7 +10,7 @@ from market.errors import AppError
 from market.live import services
 from market.live.hub import LiveHub
 from market.models import ADMIN, LIVE_ENDED, ORGANISER, LiveEvent, LiveSession, User
-from market.web import api, api_user, commit, db, json_body, ok, page_user, roles_required
+from market.web import api, api_user, commit, confirmation, db, json_body, ok, page_user, roles_required
 
 bp = Blueprint("live", __name__)
 
@@ -147,6 +147,11 @@ def organiser_on_air(session_id: int):
 @roles_required(ORGANISER, ADMIN)
 def organiser_end(session_id: int):
     user = page_user()
+    ask = confirmation(title="结束直播", question="确定结束这场直播吗？",
+                       details=["结束后观众看不到新的岗位，这场直播不能再开始。"], yes="确定结束",
+                       back=url_for("live.organiser_page"))
+    if ask is not None:
+        return ask
     _end(user, session_id)
     flash("直播已结束")
     return redirect(url_for("live.organiser_page"))

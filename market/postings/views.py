@@ -20,13 +20,15 @@ from market.models import (
     User,
     Worker,
 )
+from market.places import form as place_form
 from market.postings import browse, services
 from market.postings.access import load_job, own_job, visible_to
-from market.web import api, api_user, commit, db, json_body, ok, page_user, roles_required
+from market.web import api, api_user, commit, confirmation, db, json_body, ok, page_user, roles_required
 from market.workers.services import worker_for_employer, worker_of
 from search.query import near_km
 from search.suggest import did_you_mean, suggest
 from vocab import regions, taxonomy
+from vocab.certificates import SKILL_LEVELS
 from vocab.terms import BENEFITS, EMPLOYMENT_TYPE_NAMES, EMPLOYMENT_TYPES
 
 bp = Blueprint("postings", __name__)
@@ -202,10 +204,39 @@ def employer_jobs():
     return render_template("employer/jobs.html", employer=employer, jobs=jobs)
 
 
-def _form_data() -> dict:
+JOB_PLACES = {"adcode": "工作地点"}
+
+
+def _form_data() -> tuple[dict, dict[str, str], dict[str, list[dict]]]:
     data = {k: v for k, v in request.form.items() if k in services.EDITABLE}
     data["benefits"] = request.form.getlist("benefits")
-    return data
+    places, errors, choices = place_form.read_all(request.form, JOB_PLACES)
+    data["adcode"] = places["adcode"] or ""
+    return data, errors, choices
+
+
+def _job_form(form, errors: dict, *, job: Job | None = None, error: str | None = None,
+              status: int = 200, choices: dict | None = None, stepped: bool = False):
+    posted = form is request.form
+    picker = place_form.picker(form if posted else None, "adcode", None if posted else form.get("adcode"),
+                               stepped=stepped, candidates=(choices or {}).get("adcode"))
+    return render_template("employer/job_form.html", form=form, errors=errors, error=error, job=job, place=picker,
+                           **_choices()), status
+
+
+def _save_job(call, job: Job | None = None):
+    """Posts the form through ``call``; on any mistake the form comes back as typed, the field marked."""
+    if place_form.STEP in request.form:
+        return None, _job_form(request.form, {}, job=job, stepped=True)
+    data, place_errors, choices = _form_data()
+    try:
+        saved = place_form.checked(place_errors, lambda: call(data))
+        commit()
+    except AppError as exc:
+        db().rollback()
+        return None, _job_form(request.form, exc.fields, job=job, error=exc.message, status=exc.status,
+                               choices=choices)
+    return saved, None
 
 
 @bp.route("/employer/jobs/new", methods=["GET", "POST"])
@@ -214,18 +245,16 @@ def new_job():
     user = page_user()
     employer = _my_employer(user)
     if request.method == "POST":
-        try:
-            job = services.create_job(session=db(), employer=employer, actor=user, data=_form_data())
-            commit()
-        except AppError as exc:
-            return render_template("employer/job_form.html", form=request.form, errors=exc.fields,
-                                   error=exc.message, **_choices()), exc.status
+        job, page = _save_job(lambda data: services.create_job(session=db(), employer=employer, actor=user,
+                                                                data=data))
+        if page is not None:
+            return page
         if job.review_status == REVIEW_HELD:
             flash(f"岗位已提交，人社部门复核后才会上线：{job.review_reason}")
         else:
             flash("岗位已发布" + ("（含年龄要求，人社部门会复核）" if job.review_status == REVIEW_FLAGGED else ""))
         return redirect(url_for("postings.employer_jobs"))
-    return render_template("employer/job_form.html", form={}, errors={}, **_choices())
+    return _job_form({}, {})
 
 
 @bp.route("/employer/jobs/<int:job_id>/edit", methods=["GET", "POST"])
@@ -234,16 +263,12 @@ def edit_job(job_id: int):
     user = page_user()
     job, _ = own_job(db(), job_id, user)
     if request.method == "POST":
-        try:
-            services.update_job(session=db(), job=job, actor=user, data=_form_data())
-            commit()
-        except AppError as exc:
-            return render_template("employer/job_form.html", form=request.form, errors=exc.fields,
-                                   error=exc.message, job=job, **_choices()), exc.status
+        _, page = _save_job(lambda data: services.update_job(session=db(), job=job, actor=user, data=data), job)
+        if page is not None:
+            return page
         flash("已保存")
         return redirect(url_for("postings.employer_jobs"))
-    form = {f: getattr(job, f) for f in services.EDITABLE}
-    return render_template("employer/job_form.html", form=form, errors={}, job=job, **_choices())
+    return _job_form({f: getattr(job, f) for f in services.EDITABLE}, {}, job=job)
 
 
 @bp.post("/employer/jobs/<int:job_id>/status")
@@ -251,6 +276,12 @@ def edit_job(job_id: int):
 def job_status(job_id: int):
     user = page_user()
     job, _ = own_job(db(), job_id, user)
+    if request.form.get("action") == "close":
+        ask = confirmation(title="结束招聘", question=f"确定结束「{job.title}」的招聘吗？",
+                           details=["结束后岗位从搜索里撤下，求职者不能再投递，也不能再恢复。"], yes="确定结束",
+                           back=url_for("postings.employer_jobs"))
+        if ask is not None:
+            return ask
     services.change_status(session=db(), job=job, actor=user, action=request.form.get("action", ""))
     commit()
     flash("已更新")
@@ -269,4 +300,5 @@ def job_applicants(job_id: int):
 def _choices() -> dict:
     return {"benefits": BENEFITS, "types": EMPLOYMENT_TYPES, "occupations": list(taxonomy.occupations().values()),
             "certificates": taxonomy.certificates(), "type_names": EMPLOYMENT_TYPE_NAMES,
+            "skill_levels": SKILL_LEVELS,
             "cooperations": taxonomy.cooperation_names()}

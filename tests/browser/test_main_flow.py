@@ -39,7 +39,7 @@ def test_employer_posts_worker_applies_and_is_hired(live, open_phone, login) -> 
     # ... and registers its organisation with a valid 统一社会信用代码.
     boss.fill("input[name=name]", EMPLOYER_NAME)
     boss.fill("input[name=uscc]", uscc_with_check("91441900MA5XYT123"))
-    boss.fill("input[name=adcode]", "441900")
+    boss.fill("input[name=adcode]", "广东东莞")
     with boss.expect_navigation():
         boss.click("button:has-text('提交审核')")
     expect(boss.locator(".notice")).to_contain_text("审核通过后即可发布岗位")
@@ -68,7 +68,7 @@ def test_employer_posts_worker_applies_and_is_hired(live, open_phone, login) -> 
     expect(boss.locator("h1")).to_have_text("发布岗位")
     boss.fill("input[name=title]", JOB_TITLE)
     boss.select_option("select[name=occupation]", "welder")
-    boss.fill("input[name=adcode]", "441900")
+    boss.fill("input[name=adcode]", "东莞市长安镇")
     boss.fill("input[name=address]", "东莞市长安镇振安中路 88 号")
     boss.fill("input[name=wage_min]", "6500")
     boss.fill("input[name=wage_max]", "8500")
@@ -92,9 +92,9 @@ def test_employer_posts_worker_applies_and_is_hired(live, open_phone, login) -> 
     register_through_pages(worker, live, role="worker", phone_number=worker_phone)
     assert worker.url.endswith("/me/profile"), worker.url
     worker.fill("input[name=name]", "王建国")
-    worker.fill("input[name=current_adcode]", "441900")
-    worker.select_option("select[name=occupation]", "welder")
-    worker.fill("input[name=years]", "8")
+    worker.fill("input[name=current_adcode]", "广东东莞")
+    worker.locator("select[name=occupation]").first.select_option("welder")
+    worker.locator("input[name=years]").first.fill("8")
     with worker.expect_navigation():
         worker.click("form.stack button.primary:has-text('保存')")
     expect(worker.locator(".notice")).to_contain_text("资料已保存")
@@ -133,6 +133,9 @@ def test_employer_posts_worker_applies_and_is_hired(live, open_phone, login) -> 
     expect(applicant.locator(".status")).to_have_text("已投递")
     with boss.expect_navigation():
         applicant.get_by_role("button", name="录用", exact=True).click()
+    expect(boss.locator("main")).to_contain_text("确定录用 王建国 吗？")  # asked first
+    with boss.expect_navigation():
+        boss.get_by_role("button", name="确定录用").click()
     expect(boss.locator(".notice")).to_contain_text("已更新为：已录用")
     expect(boss.locator("main")).to_contain_text("已录用 1 人")
     expect(boss.locator("li.applicant", has_text="王建国").locator(".status")).to_have_text("已录用")
