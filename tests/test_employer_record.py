@@ -115,7 +115,7 @@ def test_serving_and_training_read_the_same_record(make_employer, make_job, make
         admin.post(f"/api/v1/complaints/{c['id']}/status", {"status": "in_progress"})
     session.rollback()
     assert employer_complaints(session) == {str(a.employer_id): 2}
-    assert track_record(session).employer_complaints == {str(a.employer_id): 2}
+    assert track_record(session, today).employer_complaints == {str(a.employer_id): 2}
 
     postings, workers, apps = training_data(session)
     index = PostingIndex.build(postings).with_track(TrackRecord(employer_complaints=employer_complaints(session)))
