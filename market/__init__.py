@@ -84,6 +84,7 @@ def create_app(overrides: dict[str, Any] | None = None):  # noqa: ANN201
     from market.auth.views import bp as auth_bp
     from market.complaints.views import bp as complaints_bp
     from market.employers.views import bp as employers_bp
+    from market.fairs.views import bp as fairs_bp
     from market.health import bp as health_bp
     from market.openapi import bp as openapi_bp
     from market.postings.views import bp as postings_bp
@@ -93,7 +94,7 @@ def create_app(overrides: dict[str, Any] | None = None):  # noqa: ANN201
     from market.workers.views import bp as workers_bp
 
     for blueprint in (auth_bp, postings_bp, applications_bp, workers_bp, employers_bp, admin_bp, health_bp,
-                      openapi_bp, recommend_bp, complaints_bp, stats_bp):
+                      openapi_bp, recommend_bp, complaints_bp, stats_bp, fairs_bp):
         app.register_blueprint(blueprint)
 
     from market.live.views import init_app as init_live
