@@ -69,6 +69,8 @@ def create_app(overrides: dict[str, Any] | None = None):  # noqa: ANN201
     app.extensions["market"] = state
 
     extensions.login_manager.init_app(app)
+    from market.fairs.views import allow_sheet_uploads
+    app.before_request(allow_sheet_uploads)  # before the CSRF check reads a (large) job sheet's form
     extensions.csrf.init_app(app)
     extensions.limiter.init_app(app)
 

@@ -7,6 +7,8 @@ from datetime import timedelta
 import pytest
 
 from tests.conftest import job_payload
+from tests.fairkit import approved as _approved
+from tests.fairkit import new_fair, signed_in
 
 
 @pytest.fixture
@@ -17,31 +19,9 @@ def organiser(make_user):
 @pytest.fixture
 def make_fair(organiser, today):
     def make(by=None, **overrides) -> dict:
-        body = {"name": "2026 春风行动 · 松桃专场", "kind": "spring_breeze", "starts_on": today.isoformat(),
-                "ends_on": (today + timedelta(days=6)).isoformat(), "adcode": "520628",
-                "address": "松桃县体育馆广场", "online": False} | overrides
-        r = (by or organiser).post("/api/v1/fairs", body)
-        assert r.status_code == 201, r.get_json()
-        return r.get_json()
+        return new_fair(by or organiser, today, **overrides)
 
     return make
-
-
-def signed_in(app, api):
-    """A browser (cookie session) signed in as the API client's user."""
-    web = app.test_client()
-    r = web.post("/login", data={"phone": api.user.phone, "password": "password123"})
-    assert r.status_code in (302, 303)
-    return web
-
-
-def _approved(organiser, employer, fair_id: int, booth: str | None = None) -> int:
-    r = employer.post(f"/api/v1/fairs/{fair_id}/signups")
-    assert r.status_code == 201, r.get_json()
-    signup_id = r.get_json()["id"]
-    r = organiser.post(f"/api/v1/fairs/{fair_id}/signups/{signup_id}/decision", {"approve": True, "booth": booth})
-    assert r.status_code == 200, r.get_json()
-    return signup_id
 
 
 # ---- The fair ----

@@ -306,11 +306,23 @@ def new_fair_job_page(fair_id: int):
 _XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+SHEET_ENDPOINTS = ("fairs.upload_page", "api.api_fair_import")
+
+
+def allow_sheet_uploads() -> None:
+    """A job sheet may be larger than any other request body: raise the limit for its two routes only.
+
+    Runs before anything reads the form (the CSRF check does), so a 3 MB sheet is not cut off at the site's
+    usual limit.
+    """
+    if request.endpoint in SHEET_ENDPOINTS:
+        request.max_content_length = sheets.MAX_BYTES + 64 * 1024  # the file and the form around it
+
+
 def _sheet_bytes() -> bytes:
     """The uploaded file, read within the sheet limit (the site's usual body limit is lower)."""
     from werkzeug.exceptions import RequestEntityTooLarge
 
-    request.max_content_length = sheets.MAX_BYTES + 64 * 1024  # the file and the form around it
     try:
         upload = request.files.get("file")
     except RequestEntityTooLarge:
