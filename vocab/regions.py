@@ -199,7 +199,7 @@ def places_named(text: str | None) -> list[Region]:
         region = get(text)
         return [region] if region else []
     by_name = _table().by_name
-    longest = max(len(k) for k in by_name)
+    longest = _longest_name()
     candidates: list[Region] | None = None
     at = 0
     while at < len(text):
@@ -217,6 +217,11 @@ def places_named(text: str | None) -> list[Region]:
         candidates = list(dict.fromkeys(found))
         at += size
     return candidates or []
+
+
+@cache
+def _longest_name() -> int:
+    return max(len(k) for k in _table().by_name)
 
 
 def _within(inner: Region, outer: Region) -> bool:

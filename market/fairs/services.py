@@ -308,8 +308,15 @@ def post_at_fair(*, session: Session, fair: Fair, employer: Employer, actor: Use
     return job
 
 
-def attach_imported(session: Session, fair: Fair, job: Job) -> None:
-    _attach(session, fair, job)
+def attach_imported(session: Session, fair: Fair, job: Job, offered: set[int]) -> None:
+    """A job sheet's posting at the fair; ``offered`` holds the fair's posting ids, kept up to date."""
+    if job.id not in offered:
+        session.add(FairJob(fair_id=fair.id, job_id=job.id))
+        offered.add(job.id)
+
+
+def offered_job_ids(session: Session, fair: Fair) -> set[int]:
+    return set(session.exec(select(FairJob.job_id).where(FairJob.fair_id == fair.id)))
 
 
 # ---- What a fair shows ----

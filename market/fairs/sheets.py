@@ -19,7 +19,6 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
 from sqlmodel import Session, select
 
-from market import clock
 from market.audit import record
 from market.errors import AppError, Invalid
 from market.fairs import services as fairs
@@ -304,9 +303,12 @@ def row_to_posting(values: tuple, header: dict[str, int], fair: Fair) -> tuple[d
     return data, errors
 
 
-def _existing(session: Session, employer: Employer, title: str, adcode: str) -> Job | None:
-    return session.exec(select(Job).where(Job.employer_id == employer.id, Job.title == title, Job.adcode == adcode)
-                        .order_by(Job.id.desc())).first()
+def _postings_by_title_and_place(session: Session, employer: Employer) -> dict[tuple[str, str], Job]:
+    """The employer's postings by (title, place), the newest where several share both: what a row updates."""
+    out: dict[tuple[str, str], Job] = {}
+    for job in session.exec(select(Job).where(Job.employer_id == employer.id).order_by(Job.id)):
+        out[(job.title, job.adcode)] = job
+    return out
 
 
 def import_sheet(*, session: Session, fair: Fair, employer: Employer, actor: User, data: bytes) -> Report:
@@ -318,32 +320,31 @@ def import_sheet(*, session: Session, fair: Fair, employer: Employer, actor: Use
         raise Invalid({"employer_id": "这个单位还没有通过人社部门审核，不能发布岗位"})
     header, rows = _read_rows(data)
     report = Report()
-    today = clock.today()
+    existing = _postings_by_title_and_place(session, employer)
+    offered = fairs.offered_job_ids(session, fair)
     for number, values in rows:
         fields, errors = row_to_posting(values, header, fair)
-        current = None
-        if not errors:
-            current = _existing(session, employer, fields["title"], fields["adcode"])
-            try:
-                postings.clean(fields, today=today, current=current)
-            except Invalid as exc:
-                for key, message in exc.fields.items():
-                    errors.setdefault(_COLUMN_OF.get(key, key), message)
         if errors:
             report.rejected.extend(Rejection(number, column, message) for column, message in errors.items())
             continue
-        try:
+        current = existing.get((fields["title"], fields["adcode"]))
+        try:  # the posting rules refuse before anything is added or changed
             if current is None:
                 job = postings.create_job(session=session, employer=employer, actor=actor, data=fields)
                 report.created += 1
             else:
                 job = postings.update_job(session=session, job=current, actor=actor, data=fields)
                 report.updated += 1
-        except AppError as exc:  # refused before anything was changed (a posting staff took down)
+        except Invalid as exc:
+            for key, message in exc.fields.items():
+                errors.setdefault(_COLUMN_OF.get(key, key), message)
+            report.rejected.extend(Rejection(number, column, message) for column, message in errors.items())
+            continue
+        except AppError as exc:  # a posting staff took down
             report.rejected.append(Rejection(number, TITLE, exc.message))
             continue
-        session.flush()
-        fairs.attach_imported(session, fair, job)
+        existing[(job.title, job.adcode)] = job
+        fairs.attach_imported(session, fair, job, offered)
         report.accepted += 1
         report.job_ids.append(job.id)
     record(session, actor=actor, action="fair.import", target=("fair", fair.id), employer=employer.id,
