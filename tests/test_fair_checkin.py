@@ -175,3 +175,18 @@ def test_fair_page_offers_registration_and_shows_the_code(make_worker, fair, app
     web.post(f"/fairs/{fair['id']}/register")
     page = web.get(f"/fairs/{fair['id']}").get_data(as_text=True)
     assert "签到码" in page and "出示我的签到码" in page
+
+
+def test_a_registration_racing_another_for_the_same_worker_gets_the_first(make_worker, fair, session):
+    from market.fairs import services
+    from market.models import FairRegistration
+
+    worker = make_worker()
+    first = worker.post(f"/api/v1/fairs/{fair['id']}/registrations").get_json()["code"]
+    # The second request read "not registered" just before the first committed: its insert hits the constraint.
+    late = FairRegistration(fair_id=fair["id"], worker_id=worker.worker_id, code="ZZZZZZ")
+    got, added = services._insert_once(session, late,
+                                       lambda: services.registration_of(session, fair["id"], worker.worker_id))
+    session.commit()
+    assert not added and got.code == first
+    assert worker.post(f"/api/v1/fairs/{fair['id']}/registrations").get_json()["code"] == first

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from market import clock
@@ -19,6 +21,7 @@ from market.models import (
     EMPLOYER_VERIFIED,
     FAIR_KIND_NAMES,
     FAIR_KINDS,
+    JOB_OPEN,
     JOB_TAKEN_DOWN,
     ORGANISER,
     SIGNUP_APPROVED,
@@ -43,6 +46,24 @@ MAX_FAIR_DAYS = 92
 # Check-in codes: no 0/O or 1/I, so a code read aloud or typed from a phone screen is not mistaken.
 _CODE_CHARS = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 _CODE_LENGTH = 6
+
+
+Row = TypeVar("Row")
+
+
+def _insert_once(session: Session, row: Row, find: Callable[[], Row | None]) -> tuple[Row, bool]:
+    """Adds ``row``, unless a request racing this one just added the same (its unique constraint says so):
+    then that one. True when this call added it."""
+    try:
+        with session.begin_nested():
+            session.add(row)
+            session.flush()
+    except IntegrityError:
+        raced = find()
+        if raced is None:
+            raise
+        return raced, False
+    return row, True
 
 
 # ---- The fair ----
@@ -197,10 +218,10 @@ def sign_up(*, session: Session, fair: Fair, employer: Employer, actor: User) ->
     signup = signup_of(session, fair.id, employer.id)
     if signup is not None:
         return signup
-    signup = FairSignup(fair_id=fair.id, employer_id=employer.id)
-    session.add(signup)
-    session.flush()
-    record(session, actor=actor, action="fair.sign_up", target=("fair", fair.id), employer=employer.id)
+    signup, added = _insert_once(session, FairSignup(fair_id=fair.id, employer_id=employer.id),
+                                 lambda: signup_of(session, fair.id, employer.id))
+    if added:
+        record(session, actor=actor, action="fair.sign_up", target=("fair", fair.id), employer=employer.id)
     return signup
 
 
@@ -210,8 +231,8 @@ def admit(*, session: Session, fair: Fair, employer: Employer, actor: User) -> F
         raise Forbidden("单位通过人社部门审核后才能参加招聘会")
     signup = signup_of(session, fair.id, employer.id)
     if signup is None:
-        signup = FairSignup(fair_id=fair.id, employer_id=employer.id)
-        session.add(signup)
+        signup, _ = _insert_once(session, FairSignup(fair_id=fair.id, employer_id=employer.id),
+                                 lambda: signup_of(session, fair.id, employer.id))
     if signup.status != SIGNUP_APPROVED:
         signup.status, signup.decided_at = SIGNUP_APPROVED, clock.now()
         session.flush()
@@ -265,11 +286,12 @@ def approved_signup(session: Session, fair: Fair, employer: Employer) -> FairSig
 
 
 def _attach(session: Session, fair: Fair, job: Job) -> bool:
-    exists = session.exec(select(FairJob).where(FairJob.fair_id == fair.id, FairJob.job_id == job.id)).first()
-    if exists is not None:
+    def find() -> FairJob | None:
+        return session.exec(select(FairJob).where(FairJob.fair_id == fair.id, FairJob.job_id == job.id)).first()
+
+    if find() is not None:
         return False
-    session.add(FairJob(fair_id=fair.id, job_id=job.id))
-    return True
+    return _insert_once(session, FairJob(fair_id=fair.id, job_id=job.id), find)[1]
 
 
 def attach_job(*, session: Session, fair: Fair, employer: Employer, actor: User, job_id: Any) -> Job:
@@ -281,7 +303,7 @@ def attach_job(*, session: Session, fair: Fair, employer: Employer, actor: User,
         job = None
     if job is None or job.employer_id != employer.id:
         raise Invalid({"job_id": "请选择贵单位自己的岗位"})
-    if postings.effective_status(job, clock.today()) != "open":
+    if postings.effective_status(job, clock.today()) != JOB_OPEN:
         raise Conflict("只有招聘中的岗位可以带到招聘会", fields={"job_id": "岗位不在招聘中"})
     if _attach(session, fair, job):
         record(session, actor=actor, action="fair.attach", target=("fair", fair.id), job=job.id)
@@ -395,9 +417,10 @@ def register(*, session: Session, fair: Fair, worker: Worker) -> FairRegistratio
         raise Conflict("这场招聘会已经结束")
     registration = registration_of(session, fair.id, worker.id)
     if registration is None:
-        registration = FairRegistration(fair_id=fair.id, worker_id=worker.id, code=_new_code(session, fair.id))
-        session.add(registration)
-        session.flush()
+        # A racing registration of the same worker wins; a code drawn twice at once (1 in 10⁹) fails the request.
+        registration, _ = _insert_once(
+            session, FairRegistration(fair_id=fair.id, worker_id=worker.id, code=_new_code(session, fair.id)),
+            lambda: registration_of(session, fair.id, worker.id))
     return registration
 
 

@@ -14,6 +14,7 @@ from market.models import (
     ADMIN,
     EMPLOYER,
     FAIR_KIND_NAMES,
+    JOB_OPEN,
     ORGANISER,
     SIGNUP_APPROVED,
     WORKER,
@@ -235,7 +236,7 @@ def _employer_fair(fair: Fair, employer: Employer, *, status: int = 200, **conte
     booth = next((b for b in services.booths(db(), fair, everyone=True) if b.employer.id == employer.id), None)
     offered = {j.id for j in booth.jobs} if booth else set()
     mine = [j for j in postings.jobs_of_employer(db(), employer.id)
-            if j.id not in offered and postings.effective_status(j, today) == "open"]
+            if j.id not in offered and postings.effective_status(j, today) == JOB_OPEN]
     context.setdefault("errors", {})
     return render_template("fairs/employer_fair.html", fair=services.fair_public(fair), signup=signup,
                            approved=SIGNUP_APPROVED, signup_names=services.SIGNUP_STATUS_NAMES,
