@@ -71,6 +71,8 @@ def create_app(overrides: dict[str, Any] | None = None):
     app.extensions["market"] = state
 
     extensions.login_manager.init_app(app)
+    from market.fairs.views import allow_sheet_uploads
+    app.before_request(allow_sheet_uploads)  # before the CSRF check reads a (large) job sheet's form
     extensions.csrf.init_app(app)
     extensions.limiter.init_app(app)
 
@@ -92,6 +94,7 @@ def create_app(overrides: dict[str, Any] | None = None):
     from market.brands.views import bp as brands_bp
     from market.complaints.views import bp as complaints_bp
     from market.employers.views import bp as employers_bp
+    from market.fairs.views import bp as fairs_bp
     from market.health import bp as health_bp
     from market.openapi import bp as openapi_bp
     from market.organisers.views import bp as organisers_bp
@@ -110,7 +113,8 @@ def create_app(overrides: dict[str, Any] | None = None):
 
     for blueprint in (auth_bp, postings_bp, applications_bp, workers_bp, employers_bp, admin_bp, health_bp,
                       openapi_bp, recommend_bp, complaints_bp, stats_bp, organisers_bp, partners_bp, training_bp,
-                      stations_bp, subsidies_bp, policies_bp, brands_bp, worklog_bp, reports_bp):
+                      stations_bp, subsidies_bp, policies_bp, brands_bp, worklog_bp, reports_bp,
+                      fairs_bp):
         app.register_blueprint(blueprint)
 
     import market.places.views  # noqa: F401  (its routes live on the API blueprint)

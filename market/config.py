@@ -39,6 +39,8 @@ class Settings:
     # Every search as a line (the query with long digit runs masked, the count; never who searched), for
     # `flask search zero-rate`. Empty: not written.
     SEARCH_LOG: str | None = str(ROOT / "var" / "searches.log")
+    # The site's address as people reach it: what QR codes on posters and booths open.
+    PUBLIC_URL: str = "http://127.0.0.1:8000"
     RATELIMIT_ENABLED: bool = True
     WTF_CSRF_ENABLED: bool = True
     TESTING: bool = False
@@ -50,7 +52,7 @@ class Settings:
         s = cls()
         for name in ("APP_ENV", "SECRET_KEY", "PII_KEY", "DATABASE_URL", "MEILI_URL", "MEILI_MASTER_KEY",
                      "REDIS_URL", "SMS_BACKEND", "MODEL_DIR", "MEILI_INDEX", "SEARCH_LOG", "SMS_GATEWAY_URL",
-                     "SMS_GATEWAY_KEY", "SMS_GATEWAY_SIGN"):
+                     "SMS_GATEWAY_KEY", "SMS_GATEWAY_SIGN", "PUBLIC_URL"):
             value = env.get(name)
             if value:
                 setattr(s, name, value)

@@ -547,3 +547,49 @@ class PostingReport(SQLModel, table=True):
     note: str = Field(default="", max_length=200)
     status: str = Field(default=REPORT_OPEN, max_length=12, index=True)
     created_at: datetime = Field(default_factory=now, index=True)
+
+
+# ---- fairs ----
+# An employer's place at a fair: asked for by the employer (or made by the organiser), approved by the organiser.
+SIGNUP_PENDING, SIGNUP_APPROVED, SIGNUP_REJECTED = "pending", "approved", "rejected"
+
+
+class FairSignup(SQLModel, table=True):
+    __tablename__ = "fair_signups"
+    __table_args__ = (UniqueConstraint("fair_id", "employer_id", name="uq_fair_signup_employer"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    fair_id: int = Field(foreign_key="fairs.id", index=True)
+    employer_id: int = Field(foreign_key="employers.id", index=True)
+    status: str = Field(default=SIGNUP_PENDING, max_length=16, index=True)
+    booth: str | None = Field(default=None, max_length=20)
+    created_at: datetime = Field(default_factory=now)
+    decided_at: datetime | None = None
+
+
+class FairJob(SQLModel, table=True):
+    """A posting offered at a fair (by its employer, at that employer's booth)."""
+
+    __tablename__ = "fair_jobs"
+    __table_args__ = (UniqueConstraint("fair_id", "job_id", name="uq_fair_job"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    fair_id: int = Field(foreign_key="fairs.id", index=True)
+    job_id: int = Field(foreign_key="jobs.id", index=True)
+    created_at: datetime = Field(default_factory=now)
+
+
+class FairRegistration(SQLModel, table=True):
+    """A worker coming to a fair; ``code`` is what they show at the gate, checked in once."""
+
+    __tablename__ = "fair_registrations"
+    __table_args__ = (UniqueConstraint("fair_id", "worker_id", name="uq_fair_registration_worker"),
+                      UniqueConstraint("fair_id", "code", name="uq_fair_registration_code"))
+
+    id: int | None = Field(default=None, primary_key=True)
+    fair_id: int = Field(foreign_key="fairs.id", index=True)
+    worker_id: int = Field(foreign_key="workers.id", index=True)
+    code: str = Field(max_length=12)
+    registered_at: datetime = Field(default_factory=now)
+    checked_in_at: datetime | None = None
+    checked_in_by: int | None = Field(default=None, foreign_key="users.id")

@@ -78,6 +78,17 @@ _ROUTES = [
     ("get", "/stats/workers", "登记求职者：按户籍或现在务工地的省份、城市（from, to, by: hometown_province | hometown_city | current_province | current_city；少于 5 人不显示）", "admin", False),
     ("get", "/stats/fairs", "招聘会成效：场次、岗位、期间投递与录用（from, to；available 为 false 时岗位未与招聘会关联）", "admin", False),
     ("get", "/stats/complaints", "欠薪投诉办结用时中位数（天）：按被投诉单位所在省份或合计（from, to, by: province | all；少于 5 件不显示）", "admin", False),
+    ("post", "/fairs", "创建招聘会（name, kind, starts_on, ends_on, adcode?, address?, online, target_groups?）", "organiser", True),
+    ("get", "/fairs", "招聘会列表（adcode：地点的区划代码或地名；on：这一天在办的）", None, False),
+    ("get", "/fairs/{id}", "招聘会详情：参会单位（展位号）和岗位编号 jobs", None, False),
+    ("post", "/fairs/{id}/signups", "单位报名参会（等组织者审核）", "employer", False),
+    ("post", "/fairs/{id}/signups/{id}/decision", "组织者审核单位报名（approve, booth）", "organiser", True),
+    ("post", "/fairs/{id}/jobs", "把本单位岗位带到展位（job_id），或现场发布新岗位（岗位字段）", "employer", True),
+    ("get", "/fairs/{id}/template.xlsx", "岗位表模板（Excel）", None, False),
+    ("post", "/fairs/{id}/jobs.xlsx", "上传岗位表（multipart：file；组织者另传 employer_id）→ accepted, rejected[row, field, message]", "organiser", True),
+    ("post", "/fairs/{id}/registrations", "求职者报名参加招聘会，得到签到码", "worker", False),
+    ("post", "/fairs/{id}/checkins", "签到：求职者本人（扫招聘会二维码），或组织者输入求职者的签到码（code）", "any", True),
+    ("get", "/fairs/{id}/dashboard", "现场情况：报名、签到，每个展位的岗位和投递（本场组织者）", "organiser", False),
     ("post", "/live/sessions", "开一场直播带岗（title）；观看：GET /live/{id}/events（Server-Sent Events）", "organiser", True),
     ("get", "/live/sessions/{id}", "直播的标题、状态和正在上播的岗位", None, False),
     ("post", "/live/sessions/{id}/on-air", "上播一个今天在招的岗位（job_id；本场组织者或人社）", "organiser", True),
@@ -124,6 +135,8 @@ _QUERIES = {
     ("get", "/policies"): [("q", "string", "关键词"), ("province", "string", "省级 adcode"),
                            ("rule", "string", "补贴规则代码，如 mianyang_skill_upgrade")],
     ("get", "/stations"): [("adcode", "string", "省、市或区县 adcode")],
+    ("get", "/fairs"): [("adcode", "string", "省、市或区县的区划代码（含其下各地），或地名如 东莞"),
+                        ("on", "string", "日期，如 2026-03-01：这一天在办的招聘会")],
     ("get", "/stats/flows"): [("from", "string", "开始日期，如 2026-01-01（含当天）"),
                               ("to", "string", "结束日期（含当天）；区间最长 3 年")],
 }
@@ -153,7 +166,8 @@ def document() -> dict:
         if params:
             op["parameters"] = params
         if has_body:
-            op["requestBody"] = {"content": {"application/json": {"schema": {"type": "object"}}}}
+            kind = "multipart/form-data" if path.endswith(".xlsx") else "application/json"
+            op["requestBody"] = {"content": {kind: {"schema": {"type": "object"}}}}
         if role:
             op["security"] = [{"bearer": []}]
             op["x-roles"] = role

@@ -183,3 +183,52 @@ def distance_between(a: str | None, b: str | None) -> float | None:
     if ra is None or rb is None:
         return None
     return distance_km(ra.lat, ra.lng, rb.lat, rb.lng)
+
+
+def places_named(text: str | None) -> list[Region]:
+    """The places a written name can mean: "广东省东莞市", "贵州松桃", "东莞", or a 6-digit adcode.
+
+    The name is read left to right as region names, each inside the one before (贵州 then 松桃); what
+    follows the last name that fits (a town, a street) is left out. Several places when the name
+    repeats (朝阳区: Beijing's and Changchun's); none when it names no place.
+    """
+    text = "".join((text or "").split())
+    if not text:
+        return []
+    if text.isdigit():
+        region = get(text)
+        return [region] if region else []
+    by_name = _table().by_name
+    longest = _longest_name()
+    candidates: list[Region] | None = None
+    at = 0
+    while at < len(text):
+        for size in range(min(longest, len(text) - at), 1, -1):
+            found = by_name.get(text[at:at + size])
+            if not found:
+                continue
+            if candidates is not None:
+                found = [r for r in found if any(_within(r, c) for c in candidates)]
+            if found:
+                break
+        else:
+            break
+        # Keep the deepest reading: a county inside the city named before replaces the city.
+        candidates = list(dict.fromkeys(found))
+        at += size
+    return candidates or []
+
+
+@cache
+def _longest_name() -> int:
+    return max(len(k) for k in _table().by_name)
+
+
+def _within(inner: Region, outer: Region) -> bool:
+    if inner.adcode == outer.adcode:
+        return False
+    if outer.level == PROVINCE:
+        return inner.adcode[:2] == outer.adcode[:2]
+    if outer.level == CITY:
+        return inner.level == COUNTY and inner.adcode[:4] == outer.adcode[:4]
+    return False
