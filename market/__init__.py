@@ -40,7 +40,10 @@ def create_app(overrides: dict[str, Any] | None = None):
         setattr(settings, key, value)
     settings.check()
 
+    from market.validate import IdConverter
+
     app = Flask(__name__, static_folder=str(ROOT / "static"), static_url_path="/static")
+    app.url_map.converters["int"] = IdConverter  # before any route: ids past the column's range are 404
     app.config.update(
         SECRET_KEY=settings.SECRET_KEY,
         TESTING=settings.TESTING,
@@ -102,6 +105,12 @@ def create_app(overrides: dict[str, Any] | None = None):
     extensions.csrf.exempt(api)  # the API authenticates by bearer token only, never by cookie
     app.register_blueprint(api)
     errors_http.register(app)
+
+    @app.before_request
+    def _bounded_json() -> None:
+        if request.is_json:
+            from market.validate import check_json_body
+            check_json_body(request.get_data(cache=True))
 
     @app.before_request
     def _api_token() -> None:

@@ -35,7 +35,7 @@ from market.models import (
 )
 from market.postings.browse import JobFilters, Page, wage_text
 from search import indexing
-from search.client import SearchEngine, SearchError, ensure_search_key
+from search.client import SearchApiError, SearchEngine, SearchError, ensure_search_key
 from search.documents import job_document
 from search.jobs import InvalidQuery, JobQuery, search_jobs
 from vocab.terms import EMPLOYMENT_TYPE_NAMES
@@ -132,6 +132,10 @@ class SearchGateway:
         except InvalidQuery as exc:
             raise Invalid({exc.field: exc.message}) from None
         except (SearchError, OSError) as exc:
+            if isinstance(exc, SearchApiError) and exc.status == 400:
+                # The engine refused this request's own parameters: the request's 4xx, not an outage.
+                log.info("search engine refused a query (%s)", exc.code)
+                raise Invalid({"q": "搜索条件无法处理，请换个说法或减少条件"}) from None
             log.warning("search engine did not answer (%s); answering from the database", type(exc).__name__)
             self._down_until = time.monotonic() + COOL_OFF_SECONDS
             return None

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import func, update
 from sqlmodel import Session, select
 
-from market import clock
+from market import clock, validate
 from market.audit import record
 from market.errors import Conflict, FieldErrors, Invalid
 from market.models import (
@@ -79,7 +79,7 @@ def _positive_int(raw: Any, *, digits: int = 12) -> int | None:
     if isinstance(raw, str):
         text = raw.strip()
         raw = int(text) if text.isdecimal() and len(text) <= digits else None
-    return raw if isinstance(raw, int) and raw > 0 else None
+    return raw if isinstance(raw, int) and 0 < raw <= validate.MAX_INT else None
 
 
 def _date(errors: FieldErrors, raw: Any, field: str, label: str) -> date | None:
@@ -87,11 +87,7 @@ def _date(errors: FieldErrors, raw: Any, field: str, label: str) -> date | None:
     if not text:
         errors.add(field, f"请填写{label}，如 2026-05-01")
         return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        errors.add(field, f"{label}格式应为 2026-05-01")
-        return None
+    return validate.day(text, field, label, errors=errors)
 
 
 def _respondent(session: Session, errors: FieldErrors, data: dict) -> tuple[Employer | None, Job | None]:

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from sqlalchemy import case, func
 from sqlmodel import Session, select
 
+from market import validate
 from market.errors import FieldErrors
 from market.models import HIRED, Application, Job, Worker
 from vocab import regions
@@ -27,10 +28,9 @@ def parse_period(raw_from: str | None, raw_to: str | None) -> tuple[date, date]:
         if not text:
             errors.add(field, f"请填写{label}（{field}），如 2026-01-01")
             continue
-        try:
-            bounds[field] = date.fromisoformat(text)
-        except ValueError:
-            errors.add(field, f"{label}（{field}）格式应为 2026-01-01")
+        day = validate.day(text, field, label, errors=errors)
+        if day is not None:
+            bounds[field] = day
     if len(bounds) == 2:
         start, end = bounds["from"], bounds["to"]
         if start > end:

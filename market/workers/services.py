@@ -8,7 +8,7 @@ from datetime import date
 
 from sqlmodel import Session, delete, select
 
-from market import clock
+from market import clock, validate
 from market.audit import record
 from market.crypto import PersonalDataCipher, mask_id_number
 from market.errors import Conflict, FieldErrors, Invalid
@@ -37,9 +37,12 @@ def require_worker(session: Session, user: User) -> Worker:
 
 def _occupations(errors: FieldErrors, raw) -> list[dict]:
     out = []
+    if not isinstance(raw, list | None):
+        errors.add("occupations", "工种（occupations）应为列表")
+        return out
     for item in raw or []:
         code = item.get("code") if isinstance(item, dict) else item
-        if taxonomy.get(code) is None:
+        if not isinstance(code, str) or taxonomy.get(code) is None:
             errors.add("occupations", "工种不在工种目录里，请从列表中选择")
             continue
         try:
@@ -57,6 +60,9 @@ def _occupations(errors: FieldErrors, raw) -> list[dict]:
 
 def _certificates(errors: FieldErrors, raw) -> list[dict]:
     out = []
+    if not isinstance(raw, list | None):
+        errors.add("certificates", "证书（certificates）应为列表")
+        return out
     for item in raw or []:
         name = str((item.get("name") if isinstance(item, dict) else item) or "").strip()
         if not name or len(name) > 60:
@@ -82,7 +88,7 @@ def update_profile(*, session: Session, worker: Worker, cipher: PersonalDataCiph
     today = today or clock.today()
     errors = FieldErrors()
     if "name" in data:
-        name = str(data.get("name") or "").strip()
+        name = (validate.text(data.get("name"), "name", "姓名", max_length=30, errors=errors) or "").strip()
         errors.check(1 <= len(name) <= 30, "name", "请填写真实姓名（最多 30 个字）")
         worker.name = name
     for field, label in (("hometown_adcode", "户籍所在地"), ("current_adcode", "现在所在地")):
@@ -100,11 +106,8 @@ def update_profile(*, session: Session, worker: Worker, cipher: PersonalDataCiph
         if wage in (None, ""):
             worker.expected_wage = None
         else:
-            try:
-                worker.expected_wage = int(wage)
-                errors.check(500 <= worker.expected_wage <= 100000, "expected_wage", "期望月薪应在 500 到 100000 元之间")
-            except (TypeError, ValueError):
-                errors.add("expected_wage", "期望月薪应为整数（元/月）")
+            worker.expected_wage = validate.integer(wage, "expected_wage", "期望月薪（元/月）", low=500, high=100000,
+                                                    errors=errors)
     if "preferred_type" in data:
         errors.check(data["preferred_type"] in PREFERRED_TYPES, "preferred_type", "请选择想做的工作类型")
         worker.preferred_type = data["preferred_type"]
@@ -117,10 +120,19 @@ def update_profile(*, session: Session, worker: Worker, cipher: PersonalDataCiph
                      "劳务品牌不在列表里")
         worker.labour_brand = brand
     if "discoverable" in data:
-        worker.discoverable = bool(data["discoverable"])
+        flag = validate.boolean(data["discoverable"], "discoverable", "是否让招工单位找到我", errors=errors)
+        worker.discoverable = worker.discoverable if flag is None else flag
 
     # Sensitive personal information (PIPL Art. 29): only with its own, separate consent.
     consent = data.get("sensitive_consent")
+    if consent is not None:
+        consent = validate.boolean(consent, "sensitive_consent", "同意处理敏感个人信息", errors=errors)
+    if not isinstance(data.get("id_number") or "", str):
+        errors.add("id_number", "身份证号（id_number）应为文字")
+        data = {k: v for k, v in data.items() if k != "id_number"}
+    if not isinstance(data.get("priority_groups") or [], list):
+        errors.add("priority_groups", "重点群体（priority_groups）应为列表")
+        data = {k: v for k, v in data.items() if k != "priority_groups"}
     if consent is True and worker.sensitive_consent_at is None:
         worker.sensitive_consent_at = clock.now()
     wants_sensitive = bool(data.get("id_number")) or bool(data.get("priority_groups"))
