@@ -314,3 +314,23 @@ class Fair(SQLModel, table=True):
     target_groups: list[str] = _json_column()
     description: str = Field(default="", max_length=2000)
     created_at: datetime = Field(default_factory=now)
+
+
+# ---- hardening ----
+
+SIGN_IN_WEB, SIGN_IN_API = "web", "api"
+
+
+class SignIn(SQLModel, table=True):
+    """One signed-in browser session or one API token: listed under the account, ended at logout or when
+    its owner revokes it. Only a hash of its key is stored."""
+
+    __tablename__ = "sign_ins"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", index=True)
+    kind: str = Field(max_length=8)
+    key_hash: str = Field(max_length=64, unique=True, index=True)
+    label: str = Field(default="", max_length=80)
+    created_at: datetime = Field(default_factory=now)
+    revoked_at: datetime | None = None

@@ -62,6 +62,9 @@ _ROUTES = [
     ("get", "/live/sessions/{id}", "直播的标题、状态和正在上播的岗位", None, False),
     ("post", "/live/sessions/{id}/on-air", "上播一个今天在招的岗位（job_id；本场组织者或人社）", "organiser", True),
     ("post", "/live/sessions/{id}/end", "结束直播（本场组织者或人社）", "organiser", False),
+    ("get", "/me/sign-ins", "我的登录：浏览器会话和访问令牌（current：本次请求所用）", "any", False),
+    ("delete", "/me/sign-ins/{id}", "吊销一个登录或访问令牌，立即失效", "any", False),
+    ("post", "/auth/logout", "退出：本次请求所用的访问令牌立即失效", "any", False),
 ]
 
 _QUERIES = {

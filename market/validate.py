@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from werkzeug.routing import IntegerConverter
 
@@ -154,3 +155,20 @@ def text(value: Any, field: str, label: str, *, max_length: int, errors: FieldEr
         _fail(errors, field, f"{label}（{field}）最多 {max_length} 个字")
         return None
     return value
+
+
+_URL_NOISE = re.compile(r"[\x00-\x20\x7f]")
+
+
+def local_path(target: str | None) -> str | None:
+    """``target`` if it is a path on this site, else None. Browsers drop tabs and newlines from a URL and
+    read a backslash as a slash, so ``/\\t/evil.example`` would leave the site: those are read first."""
+    if not target:
+        return None
+    cleaned = _URL_NOISE.sub("", target).replace("\\", "/")
+    if not cleaned.startswith("/") or cleaned.startswith("//"):
+        return None
+    parts = urlsplit(cleaned)
+    if parts.scheme or parts.netloc:
+        return None
+    return cleaned

@@ -15,9 +15,9 @@ from sqlmodel import Session, select
 from market import clock
 from market.audit import record
 from market.db import after_commit
-from market.errors import AppError, Conflict, Invalid, Unauthorized
+from market.errors import AppError, Conflict, Invalid, NotFound, Unauthorized
 from market.identity import normalise_phone
-from market.models import EMPLOYER, ROLES, WORKER, OneTimeCode, User, Worker
+from market.models import EMPLOYER, ROLES, SIGN_IN_API, SIGN_IN_WEB, WORKER, OneTimeCode, SignIn, User, Worker
 from market.sms import SmsSender
 
 _hasher = PasswordHasher()
@@ -154,17 +154,84 @@ def _serializer(secret: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(secret, salt="api-token")
 
 
-def issue_token(user: User, secret: str) -> str:
-    return _serializer(secret).dumps({"u": user.id, "s": user.auth_stamp})
+def _key_hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
 
 
-def user_from_token(*, session: Session, token: str, secret: str) -> User | None:
+def start_sign_in(*, session: Session, user: User, kind: str, label: str = "") -> str:
+    """A browser session or an API token that can be listed and ended; returns its secret key."""
+    assert kind in (SIGN_IN_WEB, SIGN_IN_API)
+    key = secrets.token_urlsafe(24)
+    session.add(SignIn(user_id=user.id, kind=kind, key_hash=_key_hash(key), label=(label or "")[:80]))
+    return key
+
+
+def live_sign_in(session: Session, user_id: int, key: str | None) -> SignIn | None:
+    if not key or not isinstance(key, str):
+        return None
+    row = session.exec(select(SignIn).where(SignIn.key_hash == _key_hash(key))).first()
+    if row is None or row.user_id != user_id or row.revoked_at is not None:
+        return None
+    return row
+
+
+def end_sign_in(*, session: Session, user_id: int, key: str | None) -> None:
+    """Logout: this session (or token) stops working, even as a copy somewhere else."""
+    row = live_sign_in(session, user_id, key)
+    if row is not None:
+        row.revoked_at = clock.now()
+        session.add(row)
+
+
+def sign_ins(session: Session, user: User) -> list[SignIn]:
+    return list(session.exec(select(SignIn).where(SignIn.user_id == user.id, SignIn.revoked_at.is_(None))
+                             .order_by(SignIn.id.desc())))
+
+
+def revoke_sign_in(*, session: Session, user: User, sign_in_id: int) -> SignIn:
+    row = session.get(SignIn, sign_in_id)
+    if row is None or row.user_id != user.id:
+        raise NotFound("没有这个登录记录")
+    if row.revoked_at is None:
+        row.revoked_at = clock.now()
+        session.add(row)
+        record(session, actor=user, action="user.sign_in_revoked", target=("sign_in", row.id), kind=row.kind)
+    return row
+
+
+def sign_in_public(row: SignIn, *, current_key: str | None = None) -> dict:
+    return {"id": row.id, "kind": row.kind, "label": row.label, "created_at": row.created_at.astimezone(clock.CHINA).isoformat(),
+            "current": bool(current_key) and row.key_hash == _key_hash(current_key or "")}
+
+
+def _serializer(secret: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret, salt="api-token")
+
+
+def issue_token(user: User, secret: str, *, session: Session | None = None, label: str = "") -> str:
+    """An API token. Given the session it is recorded, so it is listed and can be revoked one by one;
+    without one it lives until the password changes (tokens made by tools and tests)."""
+    payload: dict = {"u": user.id, "s": user.auth_stamp}
+    if session is not None:
+        payload["k"] = start_sign_in(session=session, user=user, kind=SIGN_IN_API, label=label or "API")
+    return _serializer(secret).dumps(payload)
+
+
+def read_token(token: str, secret: str) -> dict | None:
     try:
         data = _serializer(secret).loads(token, max_age=TOKEN_MAX_AGE)
     except BadSignature:
         return None
-    user = session.get(User, data.get("u"))
+    return data if isinstance(data, dict) else None
+
+
+def user_from_token(*, session: Session, token: str, secret: str) -> User | None:
+    data = read_token(token, secret)
+    if data is None or not isinstance(data.get("u"), int):
+        return None
+    user = session.get(User, data["u"])
     if user is None or not user.active or user.auth_stamp != data.get("s"):
         return None
+    if "k" in data and live_sign_in(session, user.id, data["k"]) is None:
+        return None
     return user
-

@@ -5,11 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import UserMixin, current_user, login_user, logout_user
 
+from market import validate
 from market.auth import services
 from market.errors import AppError
 from market.extensions import limiter, login_manager
-from market.models import EMPLOYER, User
-from market.web import api, commit, db, json_body, ok
+from market.models import EMPLOYER, SIGN_IN_WEB, User
+from market.web import api, api_user, commit, db, json_body, ok, roles_required
 
 bp = Blueprint("auth", __name__)
 LOGIN_LIMIT = "10 per minute;50 per hour"
@@ -30,18 +31,38 @@ class SessionUser(UserMixin):
         return f"{self.user.id}:{self.user.auth_stamp}"
 
 
+SESSION_KEY = "sign_in"
+
+
 @login_manager.user_loader
 def _load(value: str):
     user_id, _, stamp = value.partition(":")
-    user = db().get(User, int(user_id)) if user_id.isdigit() else None
+    user = db().get(User, int(user_id)) if user_id.isdigit() and len(user_id) < 10 else None
     if user is None or not user.active or user.auth_stamp != stamp:
+        return None
+    # The cookie names a sign-in the server still holds: after logout a copy of it signs no one in.
+    if services.live_sign_in(db(), user.id, session.get(SESSION_KEY)) is None:
         return None
     return SessionUser(user)
 
 
+def _label() -> str:
+    return (request.user_agent.string or "浏览器")[:80]
+
+
 def _sign_in(user: User) -> None:
     session.clear()  # a fresh session at sign-in: nothing carried over from before (fixation)
+    key = services.start_sign_in(session=db(), user=user, kind=SIGN_IN_WEB, label=_label())
+    commit()
+    session[SESSION_KEY] = key
     login_user(SessionUser(user))
+
+
+def _issue(user: User) -> str:
+    data = request.get_json(silent=True) if request.is_json else None
+    label = data.get("label") if isinstance(data, dict) else None
+    label = label if isinstance(label, str) and label.strip() else (request.user_agent.string or "API")
+    return services.issue_token(user, _state().settings.SECRET_KEY, session=db(), label=label[:80])
 
 
 # ---- API ----
@@ -63,8 +84,9 @@ def api_register():
     user = services.register(session=db(), phone=data.get("phone"), code=data.get("code"),
                              password=data.get("password"), role=data.get("role", "worker"),
                              name=data.get("name", ""))
+    token = _issue(user)
     commit()
-    return ok({"id": user.id, "role": user.role, "token": services.issue_token(user, _state().settings.SECRET_KEY)}, 201)
+    return ok({"id": user.id, "role": user.role, "token": token}, 201)
 
 
 @api.post("/auth/token")
@@ -72,8 +94,9 @@ def api_register():
 def api_token():
     data = json_body()
     user = services.authenticate(session=db(), phone=data.get("phone"), password=data.get("password"))
-    return ok({"token": services.issue_token(user, _state().settings.SECRET_KEY), "role": user.role,
-               "user_id": user.id})
+    token = _issue(user)
+    commit()
+    return ok({"token": token, "role": user.role, "user_id": user.id})
 
 
 @api.post("/auth/reset")
@@ -82,8 +105,38 @@ def api_reset():
     data = json_body()
     user = services.reset_password(session=db(), phone=data.get("phone"), code=data.get("code"),
                                    password=data.get("password"))
+    token = _issue(user)
     commit()
-    return ok({"token": services.issue_token(user, _state().settings.SECRET_KEY)})
+    return ok({"token": token})
+
+
+def _current_token_key() -> str | None:
+    header = request.headers.get("Authorization", "")
+    data = services.read_token(header[7:].strip(), _state().settings.SECRET_KEY) if header.startswith("Bearer ") else None
+    return (data or {}).get("k")
+
+
+@api.get("/me/sign-ins")
+def api_sign_ins():
+    user = api_user()
+    key = _current_token_key()
+    return ok({"items": [services.sign_in_public(row, current_key=key) for row in services.sign_ins(db(), user)]})
+
+
+@api.delete("/me/sign-ins/<int:sign_in_id>")
+def api_revoke_sign_in(sign_in_id: int):
+    user = api_user()
+    row = services.revoke_sign_in(session=db(), user=user, sign_in_id=sign_in_id)
+    commit()
+    return ok(services.sign_in_public(row) | {"revoked": True})
+
+
+@api.post("/auth/logout")
+def api_logout():
+    user = api_user()
+    services.end_sign_in(session=db(), user_id=user.id, key=_current_token_key())
+    commit()
+    return ok({"signed_out": True})
 
 
 # ---- Pages ----
@@ -98,8 +151,8 @@ def login():
         except AppError as exc:
             return render_template("auth/login.html", error=exc.message, phone=request.form.get("phone", "")), 401
         _sign_in(user)
-        target = request.args.get("next") or ""
-        if not target.startswith("/") or target.startswith("//"):
+        target = validate.local_path(request.args.get("next"))
+        if target is None:
             target = url_for("postings.employer_jobs") if user.role == EMPLOYER else url_for("postings.home")
         return redirect(target)
     return render_template("auth/login.html")
@@ -107,9 +160,29 @@ def login():
 
 @bp.post("/logout")
 def logout():
+    if current_user.is_authenticated:
+        services.end_sign_in(session=db(), user_id=current_user.user.id, key=session.get(SESSION_KEY))
+        commit()
     logout_user()
     session.clear()
     return redirect(url_for("postings.home"))
+
+
+@bp.get("/me/security")
+@roles_required()
+def security_page():
+    user = current_user.user
+    rows = [services.sign_in_public(row, current_key=session.get(SESSION_KEY)) for row in services.sign_ins(db(), user)]
+    return render_template("auth/security.html", sign_ins=rows)
+
+
+@bp.post("/me/security/<int:sign_in_id>/revoke")
+@roles_required()
+def revoke_page(sign_in_id: int):
+    services.revoke_sign_in(session=db(), user=current_user.user, sign_in_id=sign_in_id)
+    commit()
+    flash("已退出该设备的登录")
+    return redirect(url_for("auth.security_page"))
 
 
 def _code_then_form(template: str, purpose: str, finish):
