@@ -29,7 +29,7 @@ class MarketState:
 def create_app(overrides: dict[str, Any] | None = None):
     from flask import Flask, g, request
 
-    from market import errors_http, extensions
+    from market import errors_http, extensions, headers
     from market.auth.services import user_from_token
     from market.db import make_engine
     from market.sms import make_sender
@@ -53,6 +53,8 @@ def create_app(overrides: dict[str, Any] | None = None):
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings.APP_ENV == "production",
         REMEMBER_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SECURE=settings.APP_ENV == "production",
         RATELIMIT_ENABLED=settings.RATELIMIT_ENABLED,
         RATELIMIT_STORAGE_URI=settings.REDIS_URL or "memory://",
         RATELIMIT_HEADERS_ENABLED=True,
@@ -105,6 +107,7 @@ def create_app(overrides: dict[str, Any] | None = None):
     extensions.csrf.exempt(api)  # the API authenticates by bearer token only, never by cookie
     app.register_blueprint(api)
     errors_http.register(app)
+    headers.register(app, settings)
 
     @app.before_request
     def _bounded_json() -> None:

@@ -36,7 +36,16 @@ class MemorySmsSender(SmsSender):
         return None
 
 
+class NoSmsSender(SmsSender):
+    """No gateway configured (SMS_BACKEND=none): nothing is sent, and the code is never written anywhere."""
+
+    def send(self, phone: str, text: str) -> None:
+        log.warning("SMS to %s****%s not sent: no SMS gateway is configured", phone[:3], phone[-4:])
+
+
 def make_sender(backend: str) -> SmsSender:
+    if backend == "none":
+        return NoSmsSender()
     if backend == "memory":
         return MemorySmsSender()
     if backend == "log":
