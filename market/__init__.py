@@ -24,12 +24,13 @@ class MarketState:
     login_manager: Any = None
     search: Any = None  # market.search_index.SearchGateway when search is enabled
     ranker: Any = None  # market.recommend.RankerService
+    limits: Any = None  # market.ratelimit.RateLimiter
 
 
 def create_app(overrides: dict[str, Any] | None = None):
     from flask import Flask, g, request
 
-    from market import errors_http, extensions, headers
+    from market import errors_http, extensions
     from market.auth.services import user_from_token
     from market.db import make_engine
     from market.sms import make_sender
@@ -58,6 +59,9 @@ def create_app(overrides: dict[str, Any] | None = None):
         RATELIMIT_ENABLED=settings.RATELIMIT_ENABLED,
         RATELIMIT_STORAGE_URI=settings.REDIS_URL or "memory://",
         RATELIMIT_HEADERS_ENABLED=True,
+        # Flask-Limiter's own limits fail open to memory when Redis does not answer, never to a 500.
+        RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=True,
+        RATELIMIT_SWALLOW_ERRORS=True,
         JSON_AS_ASCII=False,
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
     )
@@ -72,6 +76,8 @@ def create_app(overrides: dict[str, Any] | None = None):
         login_manager=extensions.login_manager,
     )
     app.extensions["market"] = state
+    from market.ratelimit import RateLimiter
+    state.limits = RateLimiter(settings.REDIS_URL, enabled=settings.RATELIMIT_ENABLED)
 
     extensions.login_manager.init_app(app)
     extensions.csrf.init_app(app)
@@ -107,7 +113,8 @@ def create_app(overrides: dict[str, Any] | None = None):
     extensions.csrf.exempt(api)  # the API authenticates by bearer token only, never by cookie
     app.register_blueprint(api)
     errors_http.register(app)
-    headers.register(app, settings)
+    from market.web import register_security_headers
+    register_security_headers(app, settings)
 
     @app.before_request
     def _bounded_json() -> None:

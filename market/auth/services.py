@@ -97,9 +97,10 @@ def _new_account(session: Session, *, phone: str, password: str, role: str, name
 
 def register(*, session: Session, phone: str, code: str | None, password: str | None, role: str,
              name: str = "") -> User:
+    # The code first: only someone holding the phone learns whether it already has an account.
+    _consume_code(session, normalise_phone(phone), "register", code)
     phone = _check_new_account(session, phone, password, role, SELF_SERVICE_ROLES,
                                "请选择身份：找工作（worker）或招工（employer）")
-    _consume_code(session, phone, "register", code)
     user = _new_account(session, phone=phone, password=password, role=role, name=name)
     record(session, actor=user, action="user.register", target=("user", user.id), role=role)
     return user
@@ -114,23 +115,42 @@ def create_user(*, session: Session, phone: str, password: str, role: str, name:
     return user
 
 
+WRONG_SIGN_IN = ("手机号或密码不对。忘了密码，或账号是导入、窗口代登记的还没认领："
+                 "请用“忘记密码”验证手机号后设置密码")
+
+
 def authenticate(*, session: Session, phone: str, password: str | None) -> User:
-    wrong = Unauthorized("手机号或密码不对")
+    """The same answer, in about the same time, whether the phone has no account, an unclaimed one or a
+    wrong password: a password is hashed either way, so neither the message nor the delay tells."""
+    wrong = Unauthorized(WRONG_SIGN_IN)
     try:
         phone = normalise_phone(phone)
     except AppError:
+        _hasher.hash("timing-equaliser")
         raise wrong from None
     user = session.exec(select(User).where(User.phone == phone)).first()
-    if user is None or not user.active:
-        _hasher.hash("timing-equaliser")
+    if user is None or not user.active or not user.claimed or not user.password_hash:
+        _equalise(password)
         raise wrong
-    if not user.claimed or not user.password_hash:
-        raise Unauthorized("这个账号还没有认领：请用“忘记密码”验证手机号并设置密码")
     try:
-        _hasher.verify(user.password_hash, password or "")
+        _hasher.verify(user.password_hash, password if isinstance(password, str) else "")
     except (VerificationError, InvalidHashError):
         raise wrong from None
     return user
+
+
+_DUMMY: dict[int, str] = {}
+
+
+def _equalise(password: object) -> None:
+    """Spend what checking a real password would spend (one argon2 verify with the current parameters)."""
+    key = id(_hasher)
+    if key not in _DUMMY:
+        _DUMMY[key] = _hasher.hash(secrets.token_hex(8))
+    try:
+        _hasher.verify(_DUMMY[key], password if isinstance(password, str) else "")
+    except (VerificationError, InvalidHashError):
+        pass
 
 
 def reset_password(*, session: Session, phone: str, code: str | None, password: str | None) -> User:

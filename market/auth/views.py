@@ -8,13 +8,66 @@ from flask_login import UserMixin, current_user, login_user, logout_user
 from market import validate
 from market.auth import services
 from market.errors import AppError
-from market.extensions import limiter, login_manager
+from market.extensions import login_manager
+from market.identity import normalise_phone
 from market.models import EMPLOYER, SIGN_IN_WEB, User
+from market.ratelimit import Rule
 from market.web import api, api_user, commit, db, json_body, ok, roles_required
 
 bp = Blueprint("auth", __name__)
-LOGIN_LIMIT = "10 per minute;50 per hour"
-REGISTER_LIMIT = "5 per minute;30 per hour"
+
+# Per address: generous (a fair's crowd shares one Wi-Fi). Per phone number (one account): strict.
+SIGN_IN_PER_ADDRESS = (600, 600)       # attempts per 10 minutes
+SIGN_IN_FAILURES_PER_PHONE = (5, 900)  # wrong passwords per 15 minutes
+CODES_PER_ADDRESS = (200, 600)
+CODES_PER_PHONE = ((1, 60), (5, 3600))
+CODE_CHECKS_PER_ADDRESS = (600, 600)   # registrations and resets tried
+CODE_CHECKS_PER_PHONE = (10, 3600)
+
+
+def _limits():
+    return current_app.extensions["market"].limits
+
+
+def _phone_key(raw: object) -> str:
+    text = raw.strip() if isinstance(raw, str) else ""
+    try:
+        return normalise_phone(text)
+    except AppError:
+        return "".join(ch for ch in text if ch.isdigit())[-11:] or "-"
+
+
+def _address_rule(name: str, limit: tuple[int, int]) -> Rule:
+    return Rule(f"{name}:ip:{request.remote_addr or '-'}", *limit)
+
+
+def _sign_in_guarded(phone: object, password: object) -> User:
+    """Sign-in with its limits: many tries per address, few wrong passwords per phone."""
+    limits = _limits()
+    failures = Rule(f"signin:fail:{_phone_key(phone)}", *SIGN_IN_FAILURES_PER_PHONE)
+    limits.hit([_address_rule("signin", SIGN_IN_PER_ADDRESS)], message="登录尝试太频繁，请稍后再试")
+    limits.check([failures], message="这个手机号密码错误次数太多，请稍后再试或用“忘记密码”")
+    try:
+        user = services.authenticate(session=db(), phone=phone, password=password)
+    except AppError:
+        limits.hit([failures], message="这个手机号密码错误次数太多，请稍后再试或用“忘记密码”")
+        raise
+    limits.clear([failures])
+    return user
+
+
+def _code_sent_guarded(phone: object, purpose: object) -> None:
+    key = _phone_key(phone)
+    _limits().hit([_address_rule("code", CODES_PER_ADDRESS)]
+                  + [Rule(f"code:phone:{key}", *limit) for limit in CODES_PER_PHONE],
+                  message="验证码发送太频繁，请稍后再试")
+    services.request_code(session=db(), phone=phone, purpose=purpose, sms=_state().sms)
+
+
+def _code_checked(phone: object) -> None:
+    _limits().hit([_address_rule("codecheck", CODE_CHECKS_PER_ADDRESS),
+                   Rule(f"codecheck:phone:{_phone_key(phone)}", *CODE_CHECKS_PER_PHONE)],
+                  message="尝试太频繁，请稍后再试")
 
 
 def _state():
@@ -68,19 +121,17 @@ def _issue(user: User) -> str:
 # ---- API ----
 
 @api.post("/auth/code")
-@limiter.limit(REGISTER_LIMIT)
 def api_request_code():
     data = json_body()
-    services.request_code(session=db(), phone=data.get("phone"), purpose=data.get("purpose", "register"),
-                          sms=_state().sms)
+    _code_sent_guarded(data.get("phone"), data.get("purpose", "register"))
     commit()
     return ok({"sent": True})
 
 
 @api.post("/auth/register")
-@limiter.limit(REGISTER_LIMIT)
 def api_register():
     data = json_body()
+    _code_checked(data.get("phone"))
     user = services.register(session=db(), phone=data.get("phone"), code=data.get("code"),
                              password=data.get("password"), role=data.get("role", "worker"),
                              name=data.get("name", ""))
@@ -90,19 +141,18 @@ def api_register():
 
 
 @api.post("/auth/token")
-@limiter.limit(LOGIN_LIMIT)
 def api_token():
     data = json_body()
-    user = services.authenticate(session=db(), phone=data.get("phone"), password=data.get("password"))
+    user = _sign_in_guarded(data.get("phone"), data.get("password"))
     token = _issue(user)
     commit()
     return ok({"token": token, "role": user.role, "user_id": user.id})
 
 
 @api.post("/auth/reset")
-@limiter.limit(REGISTER_LIMIT)
 def api_reset():
     data = json_body()
+    _code_checked(data.get("phone"))
     user = services.reset_password(session=db(), phone=data.get("phone"), code=data.get("code"),
                                    password=data.get("password"))
     token = _issue(user)
@@ -142,14 +192,13 @@ def api_logout():
 # ---- Pages ----
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(LOGIN_LIMIT, methods=["POST"])
 def login():
     if request.method == "POST":
         try:
-            user = services.authenticate(session=db(), phone=request.form.get("phone"),
-                                         password=request.form.get("password"))
+            user = _sign_in_guarded(request.form.get("phone"), request.form.get("password"))
         except AppError as exc:
-            return render_template("auth/login.html", error=exc.message, phone=request.form.get("phone", "")), 401
+            status = 429 if exc.status == 429 else 401
+            return render_template("auth/login.html", error=exc.message, phone=request.form.get("phone", "")), status
         _sign_in(user)
         target = validate.local_path(request.args.get("next"))
         if target is None:
@@ -192,10 +241,11 @@ def _code_then_form(template: str, purpose: str, finish):
         return render_template(template, form={}, code_sent=False)
     try:
         if form.get("step") == "code":
-            services.request_code(session=db(), phone=form.get("phone"), purpose=purpose, sms=_state().sms)
+            _code_sent_guarded(form.get("phone"), purpose)
             commit()
             flash("验证码已发送，请查看短信")
             return render_template(template, form=form, code_sent=True)
+        _code_checked(form.get("phone"))
         user = finish(form)
         commit()
     except AppError as exc:
@@ -206,7 +256,6 @@ def _code_then_form(template: str, purpose: str, finish):
 
 
 @bp.route("/register", methods=["GET", "POST"])
-@limiter.limit(REGISTER_LIMIT, methods=["POST"])
 def register():
     def finish(form):
         return services.register(session=db(), phone=form.get("phone"), code=form.get("code"),
@@ -222,7 +271,6 @@ def register():
 
 
 @bp.route("/reset", methods=["GET", "POST"])
-@limiter.limit(REGISTER_LIMIT, methods=["POST"])
 def reset():
     def finish(form):
         return services.reset_password(session=db(), phone=form.get("phone"), code=form.get("code"),
