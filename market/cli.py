@@ -38,12 +38,15 @@ def register_cli(app: Flask) -> None:
         import json
         import time
 
-        from market.importer import import_market
+        from market.importer import ImportStopped, import_market
         from market.migrate import upgrade
 
         upgrade(_state().engine)
         started = time.monotonic()
-        report = import_market(_state().engine, folder, cipher=_state().cipher)
+        try:
+            report = import_market(_state().engine, folder, cipher=_state().cipher, echo=click.echo)
+        except ImportStopped as exc:  # the summary, with where it stopped, is already printed
+            raise click.ClickException(str(exc)) from None
         click.echo(report.summary())
         click.echo(f"Finished in {time.monotonic() - started:.0f} s.")
         if report.rejected:
