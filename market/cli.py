@@ -202,6 +202,18 @@ def register_cli(app: Flask) -> None:
             raise click.ClickException(f"{exc.message} {exc.fields or ''}".strip()) from None
         click.echo(f"Created {role} account {user_id} for phone {phone}.")
 
+    @users.command("purge-inactive")
+    @click.option("--days", type=int, default=None, help="Inactive for this many days (default: 3 years).")
+    def users_purge_inactive(days: int | None) -> None:
+        """Delete the accounts of workers with no sign-in, application or profile change for the retention
+        period, as if they had deleted them: their applications stay, shown as 已注销."""
+        from market import clock
+        from market.workers.services import RETENTION_DAYS, purge_inactive
+
+        with session_scope(_state().engine) as session:
+            count = purge_inactive(session=session, today=clock.today(), days=days or RETENTION_DAYS)
+        click.echo(f"Deleted {count} inactive accounts (inactive for {days or RETENTION_DAYS} days).")
+
     app.cli.add_command(users)
 
     @app.cli.command("load-demo")

@@ -236,7 +236,10 @@ def complaint_public(row: Row, *, for_staff: bool) -> dict:
         "updated_at": clock.to_china(c.updated_at).isoformat(timespec="seconds"),
     }
     if for_staff:
-        out["worker"] = {"id": row.worker.id, "name": row.worker.name or row.user.name, "phone": row.user.phone}
+        from market.workers.services import DELETED_NAME
+
+        out["worker"] = {"id": row.worker.id, "name": row.worker.name or row.user.name or DELETED_NAME,
+                         "phone": row.user.phone}
     return out
 
 

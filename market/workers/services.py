@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import secrets
-from datetime import date
+from datetime import date, datetime, timedelta
 
+from sqlalchemy import func, or_, update
 from sqlmodel import Session, delete, select
 
 from market import clock, validate
@@ -13,7 +14,7 @@ from market.audit import record
 from market.crypto import PersonalDataCipher, mask_id_number
 from market.errors import Conflict, FieldErrors, Invalid
 from market.identity import parse_id_number
-from market.models import Notification, User, Worker
+from market.models import WORKER, Notification, SignIn, User, Worker
 from vocab import regions, taxonomy
 from vocab.terms import MOBILITIES, PREFERRED_TYPES, PRIORITY_GROUPS
 
@@ -185,18 +186,28 @@ def priority_groups(worker: Worker, cipher: PersonalDataCipher) -> list[str]:
     return json.loads(cipher.decrypt(worker.priority_groups_cipher, context=PRIORITY_CONTEXT))
 
 
+# What others see of an account that was deleted (an application in an employer's list, a complaint).
+DELETED_NAME = "已注销"
+# Accounts nobody has used for this long are deleted like an account its owner deletes (README: retention).
+RETENTION_DAYS = 3 * 365
+
+
 def delete_account(*, session: Session, user: User, worker: Worker | None) -> None:
-    """Removes the person: profile, identifiers, phone, inbox. Applications stay, anonymous, for the
-    employers' records and the statistics."""
+    """Removes the person: profile, identifiers, phone, hometown, birth date, inbox, sign-ins.
+    Applications stay, anonymous, for the employers' records; the external id stays so that importing
+    the same source again does not bring the person back."""
     if worker is not None:
         _forget_sensitive(worker)
         worker.name = ""
         worker.occupations, worker.certificates = [], []
         worker.expected_wage = None
-        worker.current_adcode = None
+        worker.current_adcode = worker.hometown_adcode = None
         worker.labour_brand = None
+        worker.registered_at = None
         worker.discoverable = False
         session.add(worker)
+    session.exec(update(SignIn).where(SignIn.user_id == user.id, SignIn.revoked_at.is_(None))
+                 .values(revoked_at=clock.now(), label=""))
     session.exec(delete(Notification).where(Notification.user_id == user.id))
     user.phone = None
     user.name = ""
@@ -238,9 +249,37 @@ def worker_for_staff(worker: Worker, cipher: PersonalDataCipher) -> dict:
             "discoverable": worker.discoverable}
 
 
-def worker_for_employer(worker: Worker) -> dict:
-    """No ID number, birth date, hometown or priority group: ever."""
+def worker_for_employer(worker: Worker, *, deleted: bool = False) -> dict:
+    """No ID number, birth date, hometown or priority group: ever. A deleted account is "已注销"."""
+    if deleted:
+        return {"id": worker.id, "name": DELETED_NAME, "deleted": True, "current_adcode": None,
+                "current_place": "", "occupations": [], "certificates": [], "expected_wage": None,
+                "preferred_type": None, "mobility": None, "labour_brand": None}
     return _base(worker)
+
+
+def inactive_users(session: Session, *, before: datetime) -> list[User]:
+    """Active accounts with no sign-in, application or profile change since ``before``."""
+    from market.models import Application
+
+    last_sign_in = select(func.max(SignIn.created_at)).where(SignIn.user_id == User.id).scalar_subquery()
+    last_application = (select(func.max(Application.created_at)).join(Worker, Worker.id == Application.worker_id)
+                        .where(Worker.user_id == User.id).scalar_subquery())
+    last_profile = select(func.max(Worker.updated_at)).where(Worker.user_id == User.id).scalar_subquery()
+    rows = session.exec(select(User).where(
+        User.active.is_(True), User.role == WORKER, User.created_at < before,
+        *[or_(last.is_(None), last < before) for last in (last_sign_in, last_application, last_profile)]))
+    return list(rows)
+
+
+def purge_inactive(*, session: Session, today: date, days: int = RETENTION_DAYS) -> int:
+    """Delete the accounts of workers inactive for ``days``; returns how many."""
+    before = datetime.combine(today - timedelta(days=days), datetime.min.time(), tzinfo=clock.CHINA)
+    users = inactive_users(session, before=before)
+    for user in users:
+        worker = session.exec(select(Worker).where(Worker.user_id == user.id)).first()
+        delete_account(session=session, user=user, worker=worker)
+    return len(users)
 
 
 def register_at_counter(*, session: Session, staff: User, cipher: PersonalDataCipher, data: dict) -> Worker:
