@@ -216,6 +216,35 @@ def register_cli(app: Flask) -> None:
 
     app.cli.add_command(users)
 
+    @app.cli.command("backup")
+    @click.argument("folder", type=click.Path(file_okay=False))
+    def backup_cmd(folder: str) -> None:
+        """Back up the database (SQLite online backup or pg_dump) and the search index's documents."""
+        from pathlib import Path
+
+        from market.backups.services import backup
+
+        manifest = backup(_state().engine, _state().search, Path(folder))
+        docs = "search was not reachable" if manifest.documents is None else f"{manifest.documents} documents"
+        click.echo(f"Backed up the {manifest.database} database ({manifest.jobs} postings) and {docs} to {folder}.")
+
+    @app.cli.command("restore")
+    @click.argument("folder", type=click.Path(exists=True, file_okay=False))
+    @click.option("--yes", is_flag=True, help="Replace the current database without asking.")
+    def restore_cmd(folder: str, yes: bool) -> None:
+        """Restore a backup over the current database, rebuild the search index from it and reconcile."""
+        from pathlib import Path
+
+        from market.backups.services import restore
+
+        if not yes:
+            click.confirm("This replaces everything in the current database. Go on?", abort=True)
+        done = restore(_state().engine, _state().search, Path(folder))
+        click.echo(f"Restored {done.jobs} postings from the backup of {done.manifest.created_at}.")
+        if done.indexed is not None:
+            click.echo(f"Rebuilt the index with {done.indexed} postings: missing {done.missing}, stale "
+                       f"{done.stale}, extra {done.extra}.")
+
     @app.cli.command("load-demo")
     def load_demo_cmd() -> None:
         """Load the small demo market into an empty database."""
