@@ -25,6 +25,7 @@ class MarketState:
     search: Any = None  # market.search_index.SearchGateway when search is enabled
     ranker: Any = None  # market.recommend.RankerService
     policies: Any = None  # market.policies.index.PolicyIndex when search is enabled
+    limits: Any = None  # market.ratelimit.RateLimiter
 
 
 def create_app(overrides: dict[str, Any] | None = None):
@@ -41,7 +42,10 @@ def create_app(overrides: dict[str, Any] | None = None):
         setattr(settings, key, value)
     settings.check()
 
+    from market.validate import IdConverter
+
     app = Flask(__name__, static_folder=str(ROOT / "static"), static_url_path="/static")
+    app.url_map.converters["int"] = IdConverter  # before any route: ids past the column's range are 404
     app.config.update(
         SECRET_KEY=settings.SECRET_KEY,
         TESTING=settings.TESTING,
@@ -51,9 +55,14 @@ def create_app(overrides: dict[str, Any] | None = None):
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings.APP_ENV == "production",
         REMEMBER_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SECURE=settings.APP_ENV == "production",
         RATELIMIT_ENABLED=settings.RATELIMIT_ENABLED,
         RATELIMIT_STORAGE_URI=settings.REDIS_URL or "memory://",
         RATELIMIT_HEADERS_ENABLED=True,
+        # Flask-Limiter's own limits fail open to memory when Redis does not answer, never to a 500.
+        RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=True,
+        RATELIMIT_SWALLOW_ERRORS=True,
         JSON_AS_ASCII=False,
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
         SEND_FILE_MAX_AGE_DEFAULT=3600,  # static files: an hour, then revalidated by ETag / Last-Modified
@@ -69,6 +78,8 @@ def create_app(overrides: dict[str, Any] | None = None):
         login_manager=extensions.login_manager,
     )
     app.extensions["market"] = state
+    from market.ratelimit import RateLimiter
+    state.limits = RateLimiter(settings.REDIS_URL, enabled=settings.RATELIMIT_ENABLED)
 
     extensions.login_manager.init_app(app)
     from market.fairs.views import allow_sheet_uploads
@@ -124,6 +135,14 @@ def create_app(overrides: dict[str, Any] | None = None):
     extensions.csrf.exempt(api)  # the API authenticates by bearer token only, never by cookie
     app.register_blueprint(api)
     errors_http.register(app)
+    from market.web import register_security_headers
+    register_security_headers(app, settings)
+
+    @app.before_request
+    def _bounded_json() -> None:
+        if request.is_json:
+            from market.validate import check_json_body
+            check_json_body(request.get_data(cache=True))
 
     @app.before_request
     def _api_token() -> None:

@@ -38,12 +38,15 @@ def register_cli(app: Flask) -> None:
         import json
         import time
 
-        from market.importer import import_market
+        from market.importer import ImportStopped, import_market
         from market.migrate import upgrade
 
         upgrade(_state().engine)
         started = time.monotonic()
-        report = import_market(_state().engine, folder, cipher=_state().cipher)
+        try:
+            report = import_market(_state().engine, folder, cipher=_state().cipher, echo=click.echo)
+        except ImportStopped as exc:  # the summary, with where it stopped, is already printed
+            raise click.ClickException(str(exc)) from None
         click.echo(report.summary())
         click.echo(f"Finished in {time.monotonic() - started:.0f} s.")
         if report.rejected:
@@ -200,6 +203,18 @@ def register_cli(app: Flask) -> None:
             raise click.ClickException(f"{exc.message} {exc.fields or ''}".strip()) from None
         click.echo(f"Created {role} account {user_id} for phone {phone}.")
 
+    @users.command("purge-inactive")
+    @click.option("--days", type=int, default=None, help="Inactive for this many days (default: 3 years).")
+    def users_purge_inactive(days: int | None) -> None:
+        """Delete the accounts of workers with no sign-in, application or profile change for the retention
+        period, as if they had deleted them: their applications stay, shown as 已注销."""
+        from market import clock
+        from market.workers.services import RETENTION_DAYS, purge_inactive
+
+        with session_scope(_state().engine) as session:
+            count = purge_inactive(session=session, today=clock.today(), days=days or RETENTION_DAYS)
+        click.echo(f"Deleted {count} inactive accounts (inactive for {days or RETENTION_DAYS} days).")
+
     app.cli.add_command(users)
 
     policies = AppGroup("policies", help="The policy centre.")
@@ -216,6 +231,35 @@ def register_cli(app: Flask) -> None:
         click.echo(f"{count} policy documents indexed.")
 
     app.cli.add_command(policies)
+
+    @app.cli.command("backup")
+    @click.argument("folder", type=click.Path(file_okay=False))
+    def backup_cmd(folder: str) -> None:
+        """Back up the database (SQLite online backup or pg_dump) and the search index's documents."""
+        from pathlib import Path
+
+        from market.backups.services import backup
+
+        manifest = backup(_state().engine, _state().search, Path(folder))
+        docs = "search was not reachable" if manifest.documents is None else f"{manifest.documents} documents"
+        click.echo(f"Backed up the {manifest.database} database ({manifest.jobs} postings) and {docs} to {folder}.")
+
+    @app.cli.command("restore")
+    @click.argument("folder", type=click.Path(exists=True, file_okay=False))
+    @click.option("--yes", is_flag=True, help="Replace the current database without asking.")
+    def restore_cmd(folder: str, yes: bool) -> None:
+        """Restore a backup over the current database, rebuild the search index from it and reconcile."""
+        from pathlib import Path
+
+        from market.backups.services import restore
+
+        if not yes:
+            click.confirm("This replaces everything in the current database. Go on?", abort=True)
+        done = restore(_state().engine, _state().search, Path(folder))
+        click.echo(f"Restored {done.jobs} postings from the backup of {done.manifest.created_at}.")
+        if done.indexed is not None:
+            click.echo(f"Rebuilt the index with {done.indexed} postings: missing {done.missing}, stale "
+                       f"{done.stale}, extra {done.extra}.")
 
     @app.cli.command("load-demo")
     def load_demo_cmd() -> None:

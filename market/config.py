@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -10,6 +11,11 @@ ROOT = Path(__file__).resolve().parent.parent
 DEV_SECRET = "dev-secret-change-me"
 # 32 zero bytes, base64: the development key for personal identifiers. Refused in production.
 DEV_PII_KEY = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
+
+
+MIN_SECRET_LENGTH = 32
+DEV_SMS_BACKENDS = ("log", "memory")
+_ORIGIN = re.compile(r"https://[A-Za-z0-9.-]+(:\d{1,5})?")
 
 
 class ConfigError(RuntimeError):
@@ -41,6 +47,8 @@ class Settings:
     SEARCH_LOG: str | None = str(ROOT / "var" / "searches.log")
     # The site's address as people reach it: what QR codes on posters and booths open.
     PUBLIC_URL: str = "http://127.0.0.1:8000"
+    # Origins (https://host) a live room may play a stream from or frame; added to the CSP's media-src/frame-src.
+    STREAM_ORIGINS: list[str] = field(default_factory=list)
     RATELIMIT_ENABLED: bool = True
     WTF_CSRF_ENABLED: bool = True
     TESTING: bool = False
@@ -60,14 +68,25 @@ class Settings:
             s.SMS_GATEWAY_TIMEOUT = float(env["SMS_GATEWAY_TIMEOUT"])
         if env.get("MEILI_TIMEOUT"):
             s.MEILI_TIMEOUT = float(env["MEILI_TIMEOUT"])
+        if env.get("STREAM_ORIGINS"):
+            s.STREAM_ORIGINS = [o for o in env["STREAM_ORIGINS"].replace(",", " ").split() if o]
         if env.get("SEARCH_ENABLED", "").lower() in {"0", "false", "no"}:
             s.SEARCH_ENABLED = False
         return s
 
     def check(self) -> None:
+        for origin in self.STREAM_ORIGINS:
+            if not _ORIGIN.fullmatch(origin):
+                raise ConfigError(f"STREAM_ORIGINS: {origin!r} is not an origin such as https://live.example.com")
         if self.APP_ENV == "production":
             if self.SECRET_KEY == DEV_SECRET:
                 raise ConfigError("SECRET_KEY is the development default: set a long random SECRET_KEY.")
+            if len(self.SECRET_KEY) < MIN_SECRET_LENGTH or len(set(self.SECRET_KEY)) < 8:
+                raise ConfigError(f"SECRET_KEY is too short or too plain: use at least {MIN_SECRET_LENGTH} random "
+                                  "characters (python -c 'import secrets; print(secrets.token_urlsafe(48))').")
+            if self.SMS_BACKEND in DEV_SMS_BACKENDS:
+                raise ConfigError(f"SMS_BACKEND={self.SMS_BACKEND!r} writes one-time codes where people can read "
+                                  "them: plug in a gateway sender, or set SMS_BACKEND=none to send no codes.")
             if self.PII_KEY == DEV_PII_KEY:
                 raise ConfigError("PII_KEY is the development default: set PII_KEY to 32 random bytes, base64.")
         if self.SMS_BACKEND == "http" and not (self.SMS_GATEWAY_URL and self.SMS_GATEWAY_KEY):

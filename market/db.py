@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, SQLModel, create_engine
 
 log = logging.getLogger("market.db")
@@ -15,7 +17,7 @@ log = logging.getLogger("market.db")
 
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_SECONDS})
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record):
@@ -32,13 +34,52 @@ def make_engine(url: str) -> Engine:
         def _sqlite_begin(conn):
             # A unit of work that reads and then must write (see write_intent) takes the write lock up
             # front; otherwise SQLite refuses its write if another one committed in between.
-            immediate = conn.get_execution_options().get("write_intent")
-            conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+            if conn.get_execution_options().get("write_intent"):
+                _begin_immediate(conn)
+            else:
+                conn.exec_driver_sql("BEGIN")
 
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+
+# A statement that must wait for SQLite's lock waits inside SQLite (a C call: under gevent the whole
+# worker's hub waits with it) at most this long. Write transactions never wait there: they take the lock
+# with BEGIN IMMEDIATE in a loop that sleeps between tries, which under gevent lets every other green
+# thread run (health checks, searches, streams).
+SQLITE_BUSY_SECONDS = 2.0
+WRITE_LOCK_WAIT_SECONDS = 30.0
+
+
+def _begin_immediate(conn) -> None:
+    raw = conn.connection.dbapi_connection
+    deadline = time.monotonic() + WRITE_LOCK_WAIT_SECONDS
+    pause = 0.002
+    raw.execute("PRAGMA busy_timeout = 0")
+    try:
+        while True:
+            try:
+                raw.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise
+                if time.monotonic() > deadline:
+                    raise
+            time.sleep(pause)  # cooperative under gevent
+            pause = min(pause * 2, 0.05)
+    finally:
+        raw.execute(f"PRAGMA busy_timeout = {int(SQLITE_BUSY_SECONDS * 1000)}")
+
+
+@contextmanager
+def write_transaction(engine: Engine) -> Iterator[Connection]:
+    """A short transaction that writes, outside a request (imports, the relay): on SQLite it holds the
+    write lock from its first statement, so it never fails half-way because another writer came first."""
+    with engine.connect().execution_options(write_intent=True) as conn, conn.begin():
+        yield conn
 
 
 def write_intent(session: Session) -> None:

@@ -46,7 +46,9 @@ def register(app: Flask) -> None:
     @app.errorhandler(AppError)
     def _app_error(exc: AppError):
         _rollback()
-        return _respond(exc.status, exc.code, exc.message, exc.fields)
+        retry = getattr(exc, "retry_after", None)
+        return _respond(exc.status, exc.code, exc.message, exc.fields,
+                        headers={"Retry-After": str(retry)} if retry else None)
 
     @app.errorhandler(CSRFError)
     def _csrf(exc: CSRFError):

@@ -1,4 +1,4 @@
-"""GET /healthz: is the database answering, is search answering."""
+"""GET /healthz: is the database answering, is search answering, is Redis answering."""
 
 from __future__ import annotations
 
@@ -23,6 +23,9 @@ def healthz():
         checks["search"] = "disabled"
     else:
         checks["search"] = "ok" if state.search.healthy() else "unreachable"
+    checks["redis"] = state.limits.redis_status() if state.limits is not None else "disabled"
     checks["ranker"] = "model" if state.ranker is not None and state.ranker.has_model() else "fallback"
-    status = "ok" if checks["database"] == "ok" and checks["search"] in ("ok", "disabled") else "degraded"
+    healthy = (checks["database"] == "ok" and checks["search"] in ("ok", "disabled")
+               and checks["redis"] in ("ok", "disabled"))
+    status = "ok" if healthy else "degraded"
     return jsonify({"status": status, "checks": checks}), 200 if checks["database"] == "ok" else 503

@@ -21,6 +21,7 @@ from tqdm import tqdm
 
 from market import clock
 from market.crypto import PersonalDataCipher
+from market.db import write_transaction
 from market.errors import AppError
 from market.identity import normalise_phone, normalise_uscc, parse_id_number, uscc_checksum_ok
 from market.models import (
@@ -54,6 +55,9 @@ class Report:
     added: Counter = field(default_factory=Counter)
     skipped: Counter = field(default_factory=Counter)
     rejected: list[tuple[str, str, str]] = field(default_factory=list)  # (file, key, reason)
+    # Where an import that failed part-way stopped: the file, the rows of it already read, and why.
+    stopped: tuple[str, int, str] | None = None
+    _position: tuple[str, int] = ("", 0)
 
     def reject(self, file: str, key: str, reason: str) -> None:
         self.rejected.append((file, key, reason))
@@ -63,6 +67,10 @@ class Report:
         for kind in ("employers", "jobs", "workers", "applications"):
             rejected = sum(1 for r in self.rejected if r[0] == kind)
             lines.append(f"{kind}: {self.added[kind]} added, {self.skipped[kind]} already present, {rejected} rejected")
+        if self.stopped is not None:
+            kind, rows, reason = self.stopped
+            lines.append(f"STOPPED in {kind} after row {rows} ({reason}); everything before it is saved. "
+                         "Run the same command again: rows already imported are skipped.")
         return "\n".join(lines)
 
 
@@ -78,10 +86,18 @@ def _count(path: Path) -> int:
         return sum(1 for _ in fh)
 
 
-def _flush(conn, table, batch: list[dict]) -> None:
+def _flush(engine: Engine, table, batch: list[dict]) -> None:
+    """One batch in one short write transaction: the site's own writes wait for at most one batch."""
     if batch:
-        conn.execute(insert(table), batch)
+        with write_transaction(engine) as conn:
+            conn.execute(insert(table), batch)
         batch.clear()
+
+
+def _counted(rows: Iterator[dict], report: Report, kind: str) -> Iterator[dict]:
+    for number, row in enumerate(rows, start=1):
+        report._position = (kind, number)
+        yield row
 
 
 def _ids(conn, model) -> dict[str, int]:
@@ -97,17 +113,19 @@ def import_market(engine: Engine, folder: str | Path, *, cipher: PersonalDataCip
     report = Report()
     bar = lambda it, total, desc: tqdm(it, total=total, desc=desc, unit=" rows", disable=not progress,  # noqa: E731
                                        mininterval=0.5)
-    with engine.begin() as conn:
-        _employers(conn, folder / "employers.jsonl.gz", report, bar)
-    with engine.begin() as conn:
-        _jobs(conn, folder / "jobs.jsonl.gz", report, bar)
-    with engine.begin() as conn:
-        _workers(conn, folder / "workers.jsonl.gz", report, bar, cipher)
-    apps = folder / "applications_train.jsonl.gz"
-    if apps.exists():
-        with engine.begin() as conn:
-            _applications(conn, apps, report, bar)
-    with engine.begin() as conn:
+    try:
+        _employers(engine, folder / "employers.jsonl.gz", report, bar)
+        _jobs(engine, folder / "jobs.jsonl.gz", report, bar)
+        _workers(engine, folder / "workers.jsonl.gz", report, bar, cipher)
+        apps = folder / "applications_train.jsonl.gz"
+        if apps.exists():
+            _applications(engine, apps, report, bar)
+    except Exception as exc:
+        kind, rows = report._position
+        report.stopped = (kind or "start", rows, f"{type(exc).__name__}: {exc}"[:300])
+        echo(report.summary())
+        raise ImportStopped(report) from exc
+    with write_transaction(engine) as conn:
         # Fresh planner statistics: without them PostgreSQL plans the first queries over a bulk load badly.
         conn.exec_driver_sql("ANALYZE")
         conn.execute(insert(AuditEntry), [{"action": "market.import", "target_type": "market", "target_id": None,
@@ -116,11 +134,21 @@ def import_market(engine: Engine, folder: str | Path, *, cipher: PersonalDataCip
     return report
 
 
-def _employers(conn, path: Path, report: Report, bar) -> None:
-    known = _ids(conn, Employer)
-    known_uscc = set(conn.execute(select(Employer.uscc)).scalars())
+class ImportStopped(RuntimeError):
+    """An import that failed part-way; ``report.stopped`` says where. What came before it is saved."""
+
+    def __init__(self, report: Report):
+        kind, rows, reason = report.stopped or ("?", 0, "")
+        super().__init__(f"import stopped in {kind} after row {rows}: {reason}")
+        self.report = report
+
+
+def _employers(engine: Engine, path: Path, report: Report, bar) -> None:
+    with engine.connect() as conn:
+        known = _ids(conn, Employer)
+        known_uscc = set(conn.execute(select(Employer.uscc)).scalars())
     batch: list[dict] = []
-    for row in bar(_rows(path), _count(path), "employers"):
+    for row in bar(_counted(_rows(path), report, "employers"), _count(path), "employers"):
         key = str(row.get("external_id") or "")
         if not key:
             report.reject("employers", "?", "external_id 缺失")
@@ -151,16 +179,32 @@ def _employers(conn, path: Path, report: Report, bar) -> None:
         known_uscc.add(uscc)
         report.added["employers"] += 1
         if len(batch) >= BATCH:
-            _flush(conn, Employer.__table__, batch)
-    _flush(conn, Employer.__table__, batch)
+            _flush(engine, Employer.__table__, batch)
+    _flush(engine, Employer.__table__, batch)
 
 
-def _jobs(conn, path: Path, report: Report, bar) -> None:
-    employers = _ids(conn, Employer)
-    known = _ids(conn, Job)
+def _flush_jobs(engine: Engine, batch: list[dict]) -> None:
+    """Postings and their outbox rows together: the search index learns of every new posting through the
+    outbox, like any other change, and a posting saved is never one the index will not hear of."""
+    if not batch:
+        return
+    with write_transaction(engine) as conn:
+        conn.execute(insert(Job), batch)
+        keys = [row["external_id"] for row in batch]
+        ids = conn.execute(select(Job.id).where(Job.external_id.in_(keys))).scalars().all()
+        now = clock.now()
+        conn.execute(insert(SearchOutbox), [{"job_id": job_id, "op": OUTBOX_UPSERT, "status": OUTBOX_PENDING,
+                                              "attempts": 0, "next_attempt_at": now, "created_at": now}
+                                             for job_id in ids])
+    batch.clear()
+
+
+def _jobs(engine: Engine, path: Path, report: Report, bar) -> None:
+    with engine.connect() as conn:
+        employers = _ids(conn, Employer)
+        known = _ids(conn, Job)
     batch: list[dict] = []
-    new_keys: list[str] = []
-    for row in bar(_rows(path), _count(path), "jobs"):
+    for row in bar(_counted(_rows(path), report, "jobs"), _count(path), "jobs"):
         key = str(row.get("external_id") or "")
         if key in known:
             report.skipped["jobs"] += 1
@@ -186,23 +230,17 @@ def _jobs(conn, path: Path, report: Report, bar) -> None:
                       "review_status": REVIEW_FLAGGED if flag else REVIEW_OK, "review_reason": flag,
                       "status": "open", "created_at": now, "updated_at": now, "version": 1})
         known[key] = -1
-        new_keys.append(key)
         report.added["jobs"] += 1
         if len(batch) >= BATCH:
-            _flush(conn, Job.__table__, batch)
-    _flush(conn, Job.__table__, batch)
-    # The search index learns of every new posting through the outbox, like any other change.
-    ids = _ids(conn, Job)
-    outbox = [{"job_id": ids[k], "op": OUTBOX_UPSERT, "status": OUTBOX_PENDING, "attempts": 0,
-               "next_attempt_at": clock.now(), "created_at": clock.now()} for k in new_keys]
-    for start in range(0, len(outbox), BATCH * 5):
-        conn.execute(insert(SearchOutbox), outbox[start:start + BATCH * 5])
+            _flush_jobs(engine, batch)
+    _flush_jobs(engine, batch)
 
 
-def _workers(conn, path: Path, report: Report, bar, cipher: PersonalDataCipher) -> None:
-    known = _ids(conn, Worker)
-    phones = set(conn.execute(select(User.phone).where(User.phone.is_not(None))).scalars())
-    hashes = set(conn.execute(select(Worker.id_number_hash).where(Worker.id_number_hash.is_not(None))).scalars())
+def _workers(engine: Engine, path: Path, report: Report, bar, cipher: PersonalDataCipher) -> None:
+    with engine.connect() as conn:
+        known = _ids(conn, Worker)
+        phones = set(conn.execute(select(User.phone).where(User.phone.is_not(None))).scalars())
+        hashes = set(conn.execute(select(Worker.id_number_hash).where(Worker.id_number_hash.is_not(None))).scalars())
     users: list[dict] = []
     workers: list[dict] = []
     today = clock.today()
@@ -210,15 +248,18 @@ def _workers(conn, path: Path, report: Report, bar, cipher: PersonalDataCipher) 
     def flush() -> None:
         if not users:
             return
-        conn.execute(insert(User), users)
-        by_phone = dict(conn.execute(select(User.phone, User.id).where(User.phone.in_([u["phone"] for u in users]))).all())
-        for w in workers:
-            w["user_id"] = by_phone[w.pop("_phone")]
-        conn.execute(insert(Worker), workers)
+        # A person's account and profile in the same transaction: never one without the other.
+        with write_transaction(engine) as conn:
+            conn.execute(insert(User), users)
+            by_phone = dict(conn.execute(select(User.phone, User.id)
+                                         .where(User.phone.in_([u["phone"] for u in users]))).all())
+            for w in workers:
+                w["user_id"] = by_phone[w.pop("_phone")]
+            conn.execute(insert(Worker), workers)
         users.clear()
         workers.clear()
 
-    for row in bar(_rows(path), _count(path), "workers"):
+    for row in bar(_counted(_rows(path), report, "workers"), _count(path), "workers"):
         key = str(row.get("external_id") or "")
         if key in known:
             report.skipped["workers"] += 1
@@ -268,12 +309,13 @@ def _workers(conn, path: Path, report: Report, bar, cipher: PersonalDataCipher) 
     flush()
 
 
-def _applications(conn, path: Path, report: Report, bar) -> None:
-    workers = _ids(conn, Worker)
-    jobs = _ids(conn, Job)
-    existing = set(conn.execute(select(Application.worker_id, Application.job_id)).all())
+def _applications(engine: Engine, path: Path, report: Report, bar) -> None:
+    with engine.connect() as conn:
+        workers = _ids(conn, Worker)
+        jobs = _ids(conn, Job)
+        existing = set(conn.execute(select(Application.worker_id, Application.job_id)).all())
     batch: list[dict] = []
-    for row in bar(_rows(path), _count(path), "applications"):
+    for row in bar(_counted(_rows(path), report, "applications"), _count(path), "applications"):
         key = f"{row.get('worker')}→{row.get('job')}"
         worker_id, job_id = workers.get(str(row.get("worker"))), jobs.get(str(row.get("job")))
         if worker_id is None or job_id is None:
@@ -297,12 +339,15 @@ def _applications(conn, path: Path, report: Report, bar) -> None:
                       "created_at": now, "updated_at": now})
         report.added["applications"] += 1
         if len(batch) >= BATCH:
-            _flush(conn, Application.__table__, batch)
-    _flush(conn, Application.__table__, batch)
-    # Each posting's hires as the history says; only rows that differ are written.
-    hires = dict(conn.execute(select(Application.job_id, func.count()).where(Application.status == HIRED)
-                              .group_by(Application.job_id)).all())
-    current = conn.execute(select(Job.id, Job.hired_count).where(Job.external_id.is_not(None))).all()
+            _flush(engine, Application.__table__, batch)
+    _flush(engine, Application.__table__, batch)
+    # Each posting's hires as the history says; only rows that differ are written, a batch at a time.
+    with engine.connect() as conn:
+        hires = dict(conn.execute(select(Application.job_id, func.count()).where(Application.status == HIRED)
+                                  .group_by(Application.job_id)).all())
+        current = conn.execute(select(Job.id, Job.hired_count).where(Job.external_id.is_not(None))).all()
     changes = [{"jid": jid, "hc": hires.get(jid, 0)} for jid, count in current if hires.get(jid, 0) != count]
-    if changes:
-        conn.execute(update(Job).where(Job.id == bindparam("jid")).values(hired_count=bindparam("hc")), changes)
+    for start in range(0, len(changes), BATCH):
+        with write_transaction(engine) as conn:
+            conn.execute(update(Job).where(Job.id == bindparam("jid")).values(hired_count=bindparam("hc")),
+                         changes[start:start + BATCH])

@@ -32,6 +32,45 @@ def _stop_on_sigterm(_signum, _frame) -> None:
     raise KeyboardInterrupt
 
 
+def prepare_site(app) -> list:
+    """Migrate, load the demo into an empty database, bring the index up to date when the engine answers.
+    An engine that does not answer (a dead MEILI_URL) is reported, and the site serves from the database."""
+    from market.db import session_scope
+    from market.demo import load_demo
+    from market.migrate import upgrade
+
+    state = app.extensions["market"]
+    print("Migrating the database ...", flush=True)
+    upgrade(state.engine)
+    with session_scope(state.engine) as session:
+        accounts = load_demo(session, cipher=state.cipher)
+    if state.search is not None:
+        from market.search_index import pending_count, relay_once
+        from search.client import SearchError
+
+        print("Bringing the search index up to date ...", flush=True)
+        try:
+            state.search.prepare()
+            deadline = time.monotonic() + 60
+            while pending_count(state.engine) and time.monotonic() < deadline:
+                if not relay_once(state.engine, state.search):
+                    time.sleep(0.2)
+        except (SearchError, OSError) as exc:
+            print(f"Meilisearch at {state.settings.MEILI_URL} does not answer ({type(exc).__name__}): the site "
+                  "serves searches from the database (degraded) and the index catches up when it is back.",
+                  flush=True)
+    if state.policies is not None:  # the policy centre's index follows the database's documents
+        from market.policies.services import reindex as reindex_policies
+        from search.client import SearchError
+
+        try:
+            with session_scope(state.engine) as session:
+                reindex_policies(session=session, index=state.policies)
+        except (SearchError, OSError) as exc:
+            print(f"The policy index could not be filled ({exc}); run: flask --app wsgi policies reindex")
+    return accounts
+
+
 def main() -> int:
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
     load_dotenv(ROOT / ".env")
@@ -60,34 +99,10 @@ def main() -> int:
 
     os.environ.update(env)
     from market import create_app
-    from market.db import session_scope
-    from market.demo import load_demo
-    from market.migrate import upgrade
 
     app = create_app()
     state = app.extensions["market"]
-    print("Migrating the database ...", flush=True)
-    upgrade(state.engine)
-    with session_scope(state.engine) as session:
-        accounts = load_demo(session, cipher=state.cipher)
-    if state.search is not None:
-        from market.search_index import pending_count, relay_once
-
-        print("Bringing the search index up to date ...", flush=True)
-        state.search.prepare()
-        deadline = time.monotonic() + 60
-        while pending_count(state.engine) and time.monotonic() < deadline:
-            if not relay_once(state.engine, state.search):
-                time.sleep(0.2)
-        if state.policies is not None:  # the policy centre's index follows the database's documents
-            from market.policies.services import reindex as reindex_policies
-            from search.client import SearchError
-
-            try:
-                with session_scope(state.engine) as session:
-                    reindex_policies(session=session, index=state.policies)
-            except SearchError as exc:
-                print(f"The policy index could not be filled ({exc}); run: flask --app wsgi policies reindex")
+    accounts = prepare_site(app)
     state.engine.dispose()
 
     bind = env.get("BIND", "127.0.0.1:8000")

@@ -593,3 +593,23 @@ class FairRegistration(SQLModel, table=True):
     registered_at: datetime = Field(default_factory=now)
     checked_in_at: datetime | None = None
     checked_in_by: int | None = Field(default=None, foreign_key="users.id")
+
+
+# ---- hardening ----
+
+SIGN_IN_WEB, SIGN_IN_API = "web", "api"
+
+
+class SignIn(SQLModel, table=True):
+    """One signed-in browser session or one API token: listed under the account, ended at logout or when
+    its owner revokes it. Only a hash of its key is stored."""
+
+    __tablename__ = "sign_ins"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", index=True)
+    kind: str = Field(max_length=8)
+    key_hash: str = Field(max_length=64, unique=True, index=True)
+    label: str = Field(default="", max_length=80)
+    created_at: datetime = Field(default_factory=now)
+    revoked_at: datetime | None = None

@@ -117,6 +117,9 @@ _ROUTES = [
     ("get", "/stations/{id}", "零工驿站", None, False),
     ("post", "/station/workers", "驿站代为登记没有智能手机的求职者，并返回为他推荐的岗位", "station_staff", True),
     ("post", "/station/roster", "实名制动态管理：本驿站登记的求职者及上岗去向（occupation, placed, registered_from；记入操作记录）", "station_staff", True),
+    ("get", "/me/sign-ins", "我的登录：浏览器会话和访问令牌（current：本次请求所用）", "any", False),
+    ("delete", "/me/sign-ins/{id}", "吊销一个登录或访问令牌，立即失效", "any", False),
+    ("post", "/auth/logout", "退出：本次请求所用的访问令牌立即失效", "any", False),
 ]
 
 _QUERIES = {

@@ -36,7 +36,7 @@ from market.models import (
 )
 from market.postings.browse import JobFilters, Page, wage_text
 from search import indexing
-from search.client import SearchEngine, SearchError, ensure_search_key
+from search.client import SearchApiError, SearchEngine, SearchError, ensure_search_key
 from search.documents import job_document
 from search.jobs import InvalidQuery, JobQuery, search_jobs
 from vocab.terms import EMPLOYMENT_TYPE_NAMES
@@ -49,6 +49,10 @@ HELD_STATUS = "held"
 RELAY_BATCH = 2000
 MAX_BACKOFF = 300.0
 CLAIM_LEASE = timedelta(seconds=60)
+# Engine 400s that only the request's own values cause: the request's 422. Any other 400 (a filter on an
+# attribute the index was not set up for) is the site's problem, answered from the database like an outage.
+REQUEST_ERRORS = frozenset({"invalid_search_q", "invalid_search_offset", "invalid_search_limit",
+                            "invalid_search_page", "invalid_search_hits_per_page"})
 # After a failed search the engine is skipped for this long, so degraded answers stay fast.
 COOL_OFF_SECONDS = 5.0
 
@@ -137,6 +141,10 @@ class SearchGateway:
         except InvalidQuery as exc:
             raise Invalid({exc.field: exc.message}) from None
         except (SearchError, OSError) as exc:
+            if isinstance(exc, SearchApiError) and exc.status == 400 and exc.code in REQUEST_ERRORS:
+                # The engine refused this request's own parameters: the request's 4xx, not an outage.
+                log.info("search engine refused a query (%s)", exc.code)
+                raise Invalid({"q": "搜索条件无法处理，请换个说法或减少条件"}) from None
             log.warning("search engine did not answer (%s); answering from the database", type(exc).__name__)
             self._down_until = time.monotonic() + COOL_OFF_SECONDS
             return None

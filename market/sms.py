@@ -93,7 +93,16 @@ class HttpSmsSender(SmsSender):
             log.error("SMS to %s not sent: %s", _masked(phone), exc)
 
 
+class NoSmsSender(SmsSender):
+    """No gateway configured (SMS_BACKEND=none): nothing is sent, and the code is never written anywhere."""
+
+    def send(self, phone: str, text: str) -> None:
+        log.warning("SMS to %s****%s not sent: no SMS gateway is configured", phone[:3], phone[-4:])
+
+
 def make_sender(backend: str, settings: Any = None) -> SmsSender:
+    if backend == "none":
+        return NoSmsSender()
     if backend == "memory":
         return MemorySmsSender()
     if backend == "log":
@@ -103,4 +112,4 @@ def make_sender(backend: str, settings: Any = None) -> SmsSender:
             raise ValueError("SMS_BACKEND=http needs SMS_GATEWAY_URL and SMS_GATEWAY_KEY")
         return HttpSmsSender(settings.SMS_GATEWAY_URL, settings.SMS_GATEWAY_KEY, sign=settings.SMS_GATEWAY_SIGN,
                              timeout=settings.SMS_GATEWAY_TIMEOUT)
-    raise ValueError(f"unknown SMS_BACKEND {backend!r}: use 'http' (a gateway), 'log' (development) or 'memory'")
+    raise ValueError(f"unknown SMS_BACKEND {backend!r}: use 'http' (a gateway), 'none', 'log' (development) or 'memory'")

@@ -149,7 +149,9 @@ def make_user(app, client):
             user = create_user(session=s, phone=unique_phone(), password=password, role=role,
                                name=name or {"worker": "王师傅", "employer": "招工单位", "admin": "人社窗口"}.get(role, "组织者"))
             s.commit()
-        return Api(app.test_client(), user, issue_token(user, app.config["SECRET_KEY"]))
+            token = issue_token(user, app.config["SECRET_KEY"], session=s, label="tests")
+            s.commit()
+        return Api(app.test_client(), user, token)
 
     return make
 

@@ -380,8 +380,11 @@ def test_viewer_page_shows_the_job_on_air_without_javascript(organiser, make_job
     html = client.get(f"/live/{session_id}").get_data(as_text=True)
     assert "春风行动直播" in html and "模具钳工" in html and f'href="/jobs/{job["id"]}"' in html
     assert 'lang="zh-CN"' in html
-    script = html[html.index("<script>"):html.index("</script>")]
-    assert "EventSource" in script and len(script.encode()) < 2048
+    assert "<script>" not in html and 'src="/static/live-watch.js"' in html  # no inline script
+    r = client.get("/static/live-watch.js")
+    script = r.get_data(as_text=True)
+    r.close()
+    assert "new EventSource" in script and len(script.encode()) < 8192
     assert client.get("/live/999999").status_code == 404
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from sqlmodel import select
 
-from market import audit, clock
+from market import audit, clock, validate
 from market.employers import services as employers
 from market.errors import AppError, Invalid, NotFound
 from market.models import (
@@ -85,7 +85,8 @@ def api_decide_employer(employer_id: int):
     staff = api_user(ADMIN)
     data = json_body()
     employer = employers.decide(session=db(), employer=_employer(employer_id), staff=staff,
-                                approve=bool(data.get("approve")), note=str(data.get("note") or ""), sms=_sms())
+                                approve=validate.boolean(data.get("approve"), "approve", "是否通过"),
+                                note=str(data.get("note") or ""), sms=_sms())
     commit()
     return ok(employers.employer_public(employer))
 

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime
 
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from market import clock
+from market import clock, validate
 from market.audit import record
 from market.errors import AppError, Conflict, FieldErrors, Forbidden, Invalid
 from market.models import (
@@ -138,7 +137,7 @@ def decide(*, session: Session, app: Application, job: Job, actor: User, worker_
            sms: SmsSender | None = None) -> Application:
     """The employer moves an application on; the worker hears of it in the inbox and by SMS."""
     allowed = EMPLOYER_MOVES.get(app.status, ())
-    if to_status not in STATUS_NAMES or to_status in (APPLIED, WITHDRAWN):
+    if not isinstance(to_status, str) or to_status not in STATUS_NAMES or to_status in (APPLIED, WITHDRAWN):
         raise Invalid({"status": "状态应为 viewed（已查看）、interview（面试）、hired（录用）或 not_hired（不录用）"})
     if to_status not in allowed:
         if app.status == to_status:
@@ -148,13 +147,10 @@ def decide(*, session: Session, app: Application, job: Job, actor: User, worker_
     if to_status == INTERVIEW:
         errors = FieldErrors()
         when = None
-        try:
-            when = datetime.fromisoformat(str(interview_at or "").strip())
-            if when.tzinfo is None:  # people give times in China's time
-                when = when.replace(tzinfo=clock.CHINA)
-        except ValueError:
-            errors.add("interview_at", "请填写面试时间，如 2026-06-03T09:30")
-        place = (interview_place or "").strip()
+        when = validate.moment(interview_at, "interview_at", "面试时间", errors=errors)
+        if when is not None and when.tzinfo is None:  # people give times in China's time
+            when = when.replace(tzinfo=clock.CHINA)
+        place = (interview_place if isinstance(interview_place, str) else "").strip()
         errors.check(bool(place), "interview_place", "请填写面试地点")
         errors.raise_if_any()
         app.interview_at, app.interview_place = when, place[:200]

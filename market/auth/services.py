@@ -15,16 +15,19 @@ from sqlmodel import Session, select
 from market import clock
 from market.audit import record
 from market.db import after_commit
-from market.errors import AppError, Conflict, Invalid, Unauthorized
+from market.errors import AppError, Conflict, Invalid, NotFound, Unauthorized
 from market.identity import normalise_phone
 from market.models import (
     EMPLOYER,
     PARTNER_ROLES,
     ROLES,
+    SIGN_IN_API,
+    SIGN_IN_WEB,
     STATION_STAFF,
     TRAINER,
     WORKER,
     OneTimeCode,
+    SignIn,
     User,
     Worker,
 )
@@ -113,9 +116,10 @@ def _new_account(session: Session, *, phone: str, password: str, role: str, name
 
 def register(*, session: Session, phone: str, code: str | None, password: str | None, role: str,
              name: str = "") -> User:
+    # The code first: only someone holding the phone learns whether it already has an account.
+    _consume_code(session, normalise_phone(phone), "register", code)
     phone = _check_new_account(session, phone, password, role, SELF_SERVICE_ROLES,
                                "请选择身份：找工作（worker）、招工（employer）、培训机构（trainer）或零工驿站（station_staff）")
-    _consume_code(session, phone, "register", code)
     user = _new_account(session, phone=phone, password=password, role=role, name=name)
     if role in PARTNER_ROLES:  # works once the bureau's staff approved it
         open_account(session, user=user, approved=False)
@@ -134,23 +138,42 @@ def create_user(*, session: Session, phone: str, password: str, role: str, name:
     return user
 
 
+WRONG_SIGN_IN = ("手机号或密码不对。忘了密码，或账号是导入、窗口代登记的还没认领："
+                 "请用“忘记密码”验证手机号后设置密码")
+
+
 def authenticate(*, session: Session, phone: str, password: str | None) -> User:
-    wrong = Unauthorized("手机号或密码不对")
+    """The same answer, in about the same time, whether the phone has no account, an unclaimed one or a
+    wrong password: a password is hashed either way, so neither the message nor the delay tells."""
+    wrong = Unauthorized(WRONG_SIGN_IN)
     try:
         phone = normalise_phone(phone)
     except AppError:
+        _hasher.hash("timing-equaliser")
         raise wrong from None
     user = session.exec(select(User).where(User.phone == phone)).first()
-    if user is None or not user.active:
-        _hasher.hash("timing-equaliser")
+    if user is None or not user.active or not user.claimed or not user.password_hash:
+        _equalise(password)
         raise wrong
-    if not user.claimed or not user.password_hash:
-        raise Unauthorized("这个账号还没有认领：请用“忘记密码”验证手机号并设置密码")
     try:
-        _hasher.verify(user.password_hash, password or "")
+        _hasher.verify(user.password_hash, password if isinstance(password, str) else "")
     except (VerificationError, InvalidHashError):
         raise wrong from None
     return user
+
+
+_DUMMY: dict[int, str] = {}
+
+
+def _equalise(password: object) -> None:
+    """Spend what checking a real password would spend (one argon2 verify with the current parameters)."""
+    key = id(_hasher)
+    if key not in _DUMMY:
+        _DUMMY[key] = _hasher.hash(secrets.token_hex(8))
+    try:
+        _hasher.verify(_DUMMY[key], password if isinstance(password, str) else "")
+    except (VerificationError, InvalidHashError):
+        pass
 
 
 def reset_password(*, session: Session, phone: str, code: str | None, password: str | None) -> User:
@@ -174,17 +197,84 @@ def _serializer(secret: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(secret, salt="api-token")
 
 
-def issue_token(user: User, secret: str) -> str:
-    return _serializer(secret).dumps({"u": user.id, "s": user.auth_stamp})
+def _key_hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
 
 
-def user_from_token(*, session: Session, token: str, secret: str) -> User | None:
+def start_sign_in(*, session: Session, user: User, kind: str, label: str = "") -> str:
+    """A browser session or an API token that can be listed and ended; returns its secret key."""
+    assert kind in (SIGN_IN_WEB, SIGN_IN_API)
+    key = secrets.token_urlsafe(24)
+    session.add(SignIn(user_id=user.id, kind=kind, key_hash=_key_hash(key), label=(label or "")[:80]))
+    return key
+
+
+def live_sign_in(session: Session, user_id: int, key: str | None) -> SignIn | None:
+    if not key or not isinstance(key, str):
+        return None
+    row = session.exec(select(SignIn).where(SignIn.key_hash == _key_hash(key))).first()
+    if row is None or row.user_id != user_id or row.revoked_at is not None:
+        return None
+    return row
+
+
+def end_sign_in(*, session: Session, user_id: int, key: str | None) -> None:
+    """Logout: this session (or token) stops working, even as a copy somewhere else."""
+    row = live_sign_in(session, user_id, key)
+    if row is not None:
+        row.revoked_at = clock.now()
+        session.add(row)
+
+
+def sign_ins(session: Session, user: User) -> list[SignIn]:
+    return list(session.exec(select(SignIn).where(SignIn.user_id == user.id, SignIn.revoked_at.is_(None))
+                             .order_by(SignIn.id.desc())))
+
+
+def revoke_sign_in(*, session: Session, user: User, sign_in_id: int) -> SignIn:
+    row = session.get(SignIn, sign_in_id)
+    if row is None or row.user_id != user.id:
+        raise NotFound("没有这个登录记录")
+    if row.revoked_at is None:
+        row.revoked_at = clock.now()
+        session.add(row)
+        record(session, actor=user, action="user.sign_in_revoked", target=("sign_in", row.id), kind=row.kind)
+    return row
+
+
+def sign_in_public(row: SignIn, *, current_key: str | None = None) -> dict:
+    return {"id": row.id, "kind": row.kind, "label": row.label, "created_at": row.created_at.astimezone(clock.CHINA).isoformat(),
+            "current": bool(current_key) and row.key_hash == _key_hash(current_key or "")}
+
+
+def _serializer(secret: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret, salt="api-token")
+
+
+def issue_token(user: User, secret: str, *, session: Session | None = None, label: str = "") -> str:
+    """An API token. Given the session it is recorded, so it is listed and can be revoked one by one;
+    without one it lives until the password changes (tokens made by tools and tests)."""
+    payload: dict = {"u": user.id, "s": user.auth_stamp}
+    if session is not None:
+        payload["k"] = start_sign_in(session=session, user=user, kind=SIGN_IN_API, label=label or "API")
+    return _serializer(secret).dumps(payload)
+
+
+def read_token(token: str, secret: str) -> dict | None:
     try:
         data = _serializer(secret).loads(token, max_age=TOKEN_MAX_AGE)
     except BadSignature:
         return None
-    user = session.get(User, data.get("u"))
+    return data if isinstance(data, dict) else None
+
+
+def user_from_token(*, session: Session, token: str, secret: str) -> User | None:
+    data = read_token(token, secret)
+    if data is None or not isinstance(data.get("u"), int):
+        return None
+    user = session.get(User, data["u"])
     if user is None or not user.active or user.auth_stamp != data.get("s"):
         return None
+    if "k" in data and live_sign_in(session, user.id, data["k"]) is None:
+        return None
     return user
-

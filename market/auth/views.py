@@ -9,17 +9,70 @@ from flask import Blueprint, current_app, flash, g, redirect, render_template, r
 from flask_login import UserMixin, current_user, login_user, logout_user
 from werkzeug.exceptions import HTTPException
 
-from market import clock
+from market import clock, validate
 from market.auth import services
 from market.clock import to_china
 from market.errors import AppError
 from market.extensions import limiter, login_manager
-from market.models import EMPLOYER, PARTNER_ROLES, User
-from market.web import api, commit, db, json_body, ok
+from market.identity import normalise_phone
+from market.models import EMPLOYER, PARTNER_ROLES, SIGN_IN_WEB, User
+from market.ratelimit import Rule
+from market.web import api, api_user, commit, db, json_body, ok, roles_required
 
 bp = Blueprint("auth", __name__)
-LOGIN_LIMIT = "10 per minute;50 per hour"
-REGISTER_LIMIT = "5 per minute;30 per hour"
+
+# Per address: generous (a fair's crowd shares one Wi-Fi). Per phone number (one account): strict.
+SIGN_IN_PER_ADDRESS = (600, 600)       # attempts per 10 minutes
+SIGN_IN_FAILURES_PER_PHONE = (5, 900)  # wrong passwords per 15 minutes
+CODES_PER_ADDRESS = (200, 600)
+CODES_PER_PHONE = ((1, 60), (5, 3600))
+CODE_CHECKS_PER_ADDRESS = (600, 600)   # registrations and resets tried
+CODE_CHECKS_PER_PHONE = (10, 3600)
+
+
+def _limits():
+    return current_app.extensions["market"].limits
+
+
+def _phone_key(raw: object) -> str:
+    text = raw.strip() if isinstance(raw, str) else ""
+    try:
+        return normalise_phone(text)
+    except AppError:
+        return "".join(ch for ch in text if ch.isdigit())[-11:] or "-"
+
+
+def _address_rule(name: str, limit: tuple[int, int]) -> Rule:
+    return Rule(f"{name}:ip:{request.remote_addr or '-'}", *limit)
+
+
+def _sign_in_guarded(phone: object, password: object) -> User:
+    """Sign-in with its limits: many tries per address, few wrong passwords per phone."""
+    limits = _limits()
+    failures = Rule(f"signin:fail:{_phone_key(phone)}", *SIGN_IN_FAILURES_PER_PHONE)
+    limits.hit([_address_rule("signin", SIGN_IN_PER_ADDRESS)], message="登录尝试太频繁，请稍后再试")
+    limits.check([failures], message="这个手机号密码错误次数太多，请稍后再试或用“忘记密码”")
+    try:
+        user = services.authenticate(session=db(), phone=phone, password=password)
+    except AppError:
+        limits.hit([failures], message="这个手机号密码错误次数太多，请稍后再试或用“忘记密码”")
+        raise
+    limits.clear([failures])
+    return user
+
+
+def _code_sent_guarded(phone: object, purpose: object) -> None:
+    key = _phone_key(phone)
+    _limits().hit([_address_rule("code", CODES_PER_ADDRESS)]
+                  + [Rule(f"code:phone:{key}", *limit) for limit in CODES_PER_PHONE],
+                  message="验证码发送太频繁，请稍后再试")
+    services.request_code(session=db(), phone=phone, purpose=purpose, sms=_state().sms)
+
+
+def _code_checked(phone: object) -> None:
+    _limits().hit([_address_rule("codecheck", CODE_CHECKS_PER_ADDRESS),
+                   Rule(f"codecheck:phone:{_phone_key(phone)}", *CODE_CHECKS_PER_PHONE)],
+                  message="尝试太频繁，请稍后再试")
 
 
 def _state():
@@ -36,76 +89,124 @@ class SessionUser(UserMixin):
         return f"{self.user.id}:{self.user.auth_stamp}"
 
 
+SESSION_KEY = "sign_in"
+
+
 @login_manager.user_loader
 def _load(value: str):
     user_id, _, stamp = value.partition(":")
-    user = db().get(User, int(user_id)) if user_id.isdigit() else None
+    user = db().get(User, int(user_id)) if user_id.isdigit() and len(user_id) < 10 else None
     if user is None or not user.active or user.auth_stamp != stamp:
+        return None
+    # The cookie names a sign-in the server still holds: after logout a copy of it signs no one in.
+    if services.live_sign_in(db(), user.id, session.get(SESSION_KEY)) is None:
         return None
     return SessionUser(user)
 
 
+def _label() -> str:
+    return (request.user_agent.string or "浏览器")[:80]
+
+
 def _sign_in(user: User) -> None:
     session.clear()  # a fresh session at sign-in: nothing carried over from before (fixation)
+    key = services.start_sign_in(session=db(), user=user, kind=SIGN_IN_WEB, label=_label())
+    commit()
+    session[SESSION_KEY] = key
     login_user(SessionUser(user))
+
+
+def _issue(user: User) -> str:
+    data = request.get_json(silent=True) if request.is_json else None
+    label = data.get("label") if isinstance(data, dict) else None
+    label = label if isinstance(label, str) and label.strip() else (request.user_agent.string or "API")
+    return services.issue_token(user, _state().settings.SECRET_KEY, session=db(), label=label[:80])
 
 
 # ---- API ----
 
 @api.post("/auth/code")
-@limiter.limit(REGISTER_LIMIT)
 def api_request_code():
     data = json_body()
-    services.request_code(session=db(), phone=data.get("phone"), purpose=data.get("purpose", "register"),
-                          sms=_state().sms)
+    _code_sent_guarded(data.get("phone"), data.get("purpose", "register"))
     commit()
     return ok({"sent": True})
 
 
 @api.post("/auth/register")
-@limiter.limit(REGISTER_LIMIT)
 def api_register():
     data = json_body()
+    _code_checked(data.get("phone"))
     user = services.register(session=db(), phone=data.get("phone"), code=data.get("code"),
                              password=data.get("password"), role=data.get("role", "worker"),
                              name=data.get("name", ""))
+    token = _issue(user)
     commit()
-    return ok({"id": user.id, "role": user.role, "token": services.issue_token(user, _state().settings.SECRET_KEY)}, 201)
+    return ok({"id": user.id, "role": user.role, "token": token}, 201)
 
 
 @api.post("/auth/token")
-@limiter.limit(LOGIN_LIMIT)
 def api_token():
     data = json_body()
-    user = services.authenticate(session=db(), phone=data.get("phone"), password=data.get("password"))
-    return ok({"token": services.issue_token(user, _state().settings.SECRET_KEY), "role": user.role,
-               "user_id": user.id})
+    user = _sign_in_guarded(data.get("phone"), data.get("password"))
+    token = _issue(user)
+    commit()
+    return ok({"token": token, "role": user.role, "user_id": user.id})
 
 
 @api.post("/auth/reset")
-@limiter.limit(REGISTER_LIMIT)
 def api_reset():
     data = json_body()
+    _code_checked(data.get("phone"))
     user = services.reset_password(session=db(), phone=data.get("phone"), code=data.get("code"),
                                    password=data.get("password"))
+    token = _issue(user)
     commit()
-    return ok({"token": services.issue_token(user, _state().settings.SECRET_KEY)})
+    return ok({"token": token})
+
+
+def _current_token_key() -> str | None:
+    header = request.headers.get("Authorization", "")
+    data = services.read_token(header[7:].strip(), _state().settings.SECRET_KEY) if header.startswith("Bearer ") else None
+    return (data or {}).get("k")
+
+
+@api.get("/me/sign-ins")
+def api_sign_ins():
+    user = api_user()
+    key = _current_token_key()
+    return ok({"items": [services.sign_in_public(row, current_key=key) for row in services.sign_ins(db(), user)]})
+
+
+@api.delete("/me/sign-ins/<int:sign_in_id>")
+def api_revoke_sign_in(sign_in_id: int):
+    user = api_user()
+    row = services.revoke_sign_in(session=db(), user=user, sign_in_id=sign_in_id)
+    commit()
+    return ok(services.sign_in_public(row) | {"revoked": True})
+
+
+@api.post("/auth/logout")
+def api_logout():
+    user = api_user()
+    services.end_sign_in(session=db(), user_id=user.id, key=_current_token_key())
+    commit()
+    return ok({"signed_out": True})
 
 
 # ---- Pages ----
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(LOGIN_LIMIT, methods=["POST"])
 def login():
     if request.method == "POST":
         try:
-            user = services.authenticate(session=db(), phone=request.form.get("phone"),
-                                         password=request.form.get("password"))
+            user = _sign_in_guarded(request.form.get("phone"), request.form.get("password"))
         except AppError as exc:
-            return render_template("auth/login.html", error=exc.message, phone=request.form.get("phone", "")), 401
+            status = 429 if exc.status == 429 else 401
+            return render_template("auth/login.html", error=exc.message, phone=request.form.get("phone", "")), status
         _sign_in(user)
-        target = request.args.get("next") or ""
-        if not target.startswith("/") or target.startswith("//"):
+        target = validate.local_path(request.args.get("next"))
+        if target is None:
             target = url_for("postings.employer_jobs") if user.role == EMPLOYER else url_for("postings.home")
         return redirect(target)
     return render_template("auth/login.html")
@@ -113,6 +214,9 @@ def login():
 
 @bp.post("/logout")
 def logout():
+    if current_user.is_authenticated:
+        services.end_sign_in(session=db(), user_id=current_user.user.id, key=session.get(SESSION_KEY))
+        commit()
     logout_user()
     session.clear()
     return redirect(url_for("postings.home"))
@@ -131,6 +235,23 @@ def _wait_context(seconds: int) -> dict:
             "wait_until_text": to_china(until).strftime("%H:%M:%S")}
 
 
+@bp.get("/me/security")
+@roles_required()
+def security_page():
+    user = current_user.user
+    rows = [services.sign_in_public(row, current_key=session.get(SESSION_KEY)) for row in services.sign_ins(db(), user)]
+    return render_template("auth/security.html", sign_ins=rows)
+
+
+@bp.post("/me/security/<int:sign_in_id>/revoke")
+@roles_required()
+def revoke_page(sign_in_id: int):
+    services.revoke_sign_in(session=db(), user=current_user.user, sign_in_id=sign_in_id)
+    commit()
+    flash("已退出该设备的登录")
+    return redirect(url_for("auth.security_page"))
+
+
 def _code_then_form(template: str, purpose: str, finish):
     """Pages that first send a code to the phone, then take the code with the rest of the form."""
     form = request.form
@@ -139,12 +260,13 @@ def _code_then_form(template: str, purpose: str, finish):
     code_sent = form.get("stage") == "code_sent" or form.get("step") != "code"
     try:
         if form.get("step") == "code":
-            services.request_code(session=db(), phone=form.get("phone"), purpose=purpose, sms=_state().sms)
+            _code_sent_guarded(form.get("phone"), purpose)
             commit()
             flash("验证码已发送，请查看短信" if getattr(_state().sms, "delivers", False)
                   else "验证码已生成，但短信通道未接通，短信未发送（请联系人社窗口）")
             return render_template(template, form=form, code_sent=True, errors={},
                                    **_wait_context(RESEND_AFTER_SECONDS))
+        _code_checked(form.get("phone"))
         user = finish(form)
         commit()
     except AppError as exc:
@@ -186,7 +308,6 @@ def _too_many(exc: HTTPException):
 
 
 @bp.route("/register", methods=["GET", "POST"])
-@limiter.limit(REGISTER_LIMIT, methods=["POST"])
 def register():
     def finish(form):
         return services.register(session=db(), phone=form.get("phone"), code=form.get("code"),
@@ -204,7 +325,6 @@ def register():
 
 
 @bp.route("/reset", methods=["GET", "POST"])
-@limiter.limit(REGISTER_LIMIT, methods=["POST"])
 def reset():
     def finish(form):
         return services.reset_password(session=db(), phone=form.get("phone"), code=form.get("code"),

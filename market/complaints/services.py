@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import func, update
 from sqlmodel import Session, select
 
-from market import clock
+from market import clock, validate
 from market.audit import record
 from market.errors import Conflict, FieldErrors, Invalid
 from market.models import (
@@ -122,7 +122,7 @@ def _positive_int(raw: Any, *, digits: int = 12) -> int | None:
     if isinstance(raw, str):
         text = raw.strip()
         raw = int(text) if text.isdecimal() and len(text) <= digits else None
-    return raw if isinstance(raw, int) and raw > 0 else None
+    return raw if isinstance(raw, int) and 0 < raw <= validate.MAX_INT else None
 
 
 def _date(errors: FieldErrors, raw: Any, field: str, label: str) -> date | None:
@@ -130,11 +130,7 @@ def _date(errors: FieldErrors, raw: Any, field: str, label: str) -> date | None:
     if not text:
         errors.add(field, f"请填写{label}，如 2026-05-01")
         return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        errors.add(field, f"{label}格式应为 2026-05-01")
-        return None
+    return validate.day(text, field, label, errors=errors)
 
 
 def _known_to(session: Session, job: Job, worker: Worker) -> bool:
@@ -366,7 +362,10 @@ def complaint_public(row: Row, *, for_staff: bool, today: date | None = None) ->
         "updated_at": clock.to_china(c.updated_at).isoformat(timespec="seconds"),
     }
     if for_staff:
-        out["worker"] = {"id": row.worker.id, "name": row.worker.name or row.user.name, "phone": row.user.phone}
+        from market.workers.services import DELETED_NAME
+
+        out["worker"] = {"id": row.worker.id, "name": row.worker.name or row.user.name or DELETED_NAME,
+                         "phone": row.user.phone}
     return out
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import and_, func, or_
 from sqlmodel import Session, select
 
+from market import validate
 from market.errors import FieldErrors
 from market.models import EMPLOYER_VERIFIED, JOB_PAUSED, JOB_TAKEN_DOWN, REVIEW_HELD, Employer, Job
 from market.postings.rules import describe_age
@@ -23,6 +24,8 @@ from vocab.terms import BENEFITS, EMPLOYMENT_TYPE_NAMES, EMPLOYMENT_TYPES, WAGE_
 
 SORTS = ("relevance", "newest", "wage", "distance")
 MAX_LIMIT = 100
+MAX_OFFSET = 10**9
+MAX_WAGE = 10**7
 
 
 @dataclass
@@ -69,10 +72,7 @@ def parse_filters(args, *, today: date) -> JobFilters:
     errors = FieldErrors()
     f = JobFilters(q=(args.get("q") or "").strip()[:100])
     raw_day = (args.get("open_on") or "").strip()
-    try:
-        f.open_on = date.fromisoformat(raw_day) if raw_day else today
-    except ValueError:
-        errors.add("open_on", "日期格式应为 2026-06-01")
+    f.open_on = validate.day(raw_day, "open_on", "日期", errors=errors) if raw_day else today
     f.province = _adcode(errors, args, "province", regions.PROVINCE, "省份")
     f.city = _adcode(errors, args, "city", regions.CITY, "城市")
     f.county = _adcode(errors, args, "county", regions.COUNTY, "区县")
@@ -84,15 +84,21 @@ def parse_filters(args, *, today: date) -> JobFilters:
     if etype and etype not in EMPLOYMENT_TYPES:
         errors.add("employment_type", f"用工类型应为 {', '.join(EMPLOYMENT_TYPES)} 之一")
     f.employment_type = etype
-    for name, label, cast in (("wage_min", "最低月薪", int), ("lat", "纬度", float), ("lng", "经度", float),
-                              ("radius_km", "半径（公里）", float), ("limit", "每页条数", int),
-                              ("offset", "偏移", int)):
+    if (args.get("wage_min") or "").strip():
+        f.wage_min = validate.query_int(args, "wage_min", "最低月薪", default=0, high=MAX_WAGE, errors=errors)
+    f.limit = validate.query_int(args, "limit", "每页条数", default=f.limit, low=1, high=MAX_LIMIT, errors=errors)
+    f.offset = validate.query_int(args, "offset", "偏移", default=0, high=MAX_OFFSET, errors=errors)
+    for name, label in (("lat", "纬度"), ("lng", "经度"), ("radius_km", "半径（公里）")):
         raw = (args.get(name) or "").strip()
         if raw:
             try:
-                setattr(f, name, cast(raw))
+                value = float(raw)
             except ValueError:
+                value = None
+            if value is None or not math.isfinite(value):
                 errors.add(name, f"{label}应为数字")
+            else:
+                setattr(f, name, value)
     if f.wage_min is not None and f.wage_min < 0:
         errors.add("wage_min", "最低月薪不能是负数")
     benefits = [b for value in args.getlist("benefits") for b in value.replace("，", ",").split(",") if b]

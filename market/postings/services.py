@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from market import clock
+from market import clock, validate
 from market.audit import record
 from market.errors import Conflict, FieldErrors, Forbidden, Invalid
 from market.models import (
@@ -40,42 +41,52 @@ EDITABLE = ("title", "occupation", "description", "adcode", "address", "lat", "l
             "cooperation", "posted_at", "closes_at")
 
 
+# A wage or headcount past these is a typing slip; past an INTEGER column it would fail the database.
+MAX_WAGE = 1_000_000
+MAX_HEADCOUNT = 100_000
+
+
 def _int(errors: FieldErrors, data: dict, field: str, label: str, *, required: bool = True) -> int | None:
     value = data.get(field)
     if value in (None, ""):
         if required:
             errors.add(field, f"请填写{label}")
         return None
-    try:
-        number = int(str(value).strip())
-    except ValueError:
-        errors.add(field, f"{label}应为整数")
-        return None
-    return number
+    return validate.integer(value, field, label, low=-validate.MAX_INT, errors=errors)
 
 
 def _date(errors: FieldErrors, data: dict, field: str, label: str) -> date | None:
     value = data.get(field)
     if value in (None, ""):
         return None
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value).strip())
-    except ValueError:
-        errors.add(field, f"{label}应为日期，如 2026-06-01")
-        return None
+    return validate.day(value, field, label, errors=errors)
 
 
 def _float(errors: FieldErrors, data: dict, field: str, label: str) -> float | None:
     value = data.get(field)
     if value in (None, ""):
         return None
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        errors.add(field, f"{label}应为数字")
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        errors.add(field, f"{label}（{field}）应为数字")
         return None
+    try:
+        number = float(value)
+    except ValueError:
+        number = math.nan
+    if not math.isfinite(number):
+        errors.add(field, f"{label}（{field}）应为数字")
+        return None
+    return number
+
+
+def _str(errors: FieldErrors, data: dict, field: str, label: str) -> str:
+    value = data.get(field)
+    if value is None or isinstance(value, int | float) and not isinstance(value, bool):
+        return "" if value is None else str(value)
+    if not isinstance(value, str):
+        errors.add(field, f"{label}（{field}）应为文字")
+        return ""
+    return value
 
 
 def clean(data: dict[str, Any], *, today: date, current: Job | None = None) -> dict[str, Any]:
@@ -87,29 +98,29 @@ def clean(data: dict[str, Any], *, today: date, current: Job | None = None) -> d
     errors = FieldErrors()
     out: dict[str, Any] = {}
 
-    title = str(data.get("title") or "").strip()
+    title = _str(errors, data, "title", "岗位名称").strip()
     if errors.check(bool(title), "title", "请填写岗位名称"):
         errors.check(len(title) <= 60, "title", "岗位名称最多 60 个字")
     out["title"] = title
-    description = str(data.get("description") or "").strip()
+    description = _str(errors, data, "description", "岗位描述").strip()
     errors.check(len(description) <= 4000, "description", "岗位描述最多 4000 个字")
     out["description"] = description
 
-    occupation = data.get("occupation") or None
+    occupation = _str(errors, data, "occupation", "工种") or None
     if occupation and taxonomy.get(occupation) is None:
         errors.add("occupation", "工种不在工种目录里，请从列表中选择")
     # The trade the posting recruits for, as search reads it: a trade named in the title wins over a
     # declared one it contradicts (employers pick the wrong one), so browsing and search agree.
     out["occupation"] = resolve_occupation(occupation, title, description)
 
-    adcode = str(data.get("adcode") or "").strip()
+    adcode = _str(errors, data, "adcode", "工作地点").strip()
     region = regions.get(adcode)
     if not adcode:
         errors.add("adcode", "请选择工作地点（省、市、区县）")
     elif region is None or region.level == regions.PROVINCE:
         errors.add("adcode", "工作地点的行政区划代码不存在，请选择到市或区县")
     out["adcode"] = adcode
-    out["address"] = str(data.get("address") or "").strip()[:200] or (regions.full_name(adcode) if region else "")
+    out["address"] = _str(errors, data, "address", "详细地址").strip()[:200] or (regions.full_name(adcode) if region else "")
     lat, lng = _float(errors, data, "lat", "纬度"), _float(errors, data, "lng", "经度")
     if lat is not None and not (3 <= lat <= 54):
         errors.add("lat", "纬度不在中国境内")
@@ -125,6 +136,9 @@ def clean(data: dict[str, Any], *, today: date, current: Job | None = None) -> d
         errors.add("wage_min", "工资应大于 0（不能只写“面议”）")
     if wage_max is not None and wage_max <= 0:
         errors.add("wage_max", "工资应大于 0（不能只写“面议”）")
+    for field, value in (("wage_min", wage_min), ("wage_max", wage_max)):
+        if value is not None and value > MAX_WAGE:
+            errors.add(field, f"工资（{field}）最多 {MAX_WAGE} 元")
     if wage_min is not None and wage_max is not None and 0 < wage_max < wage_min:
         errors.add("wage_max", "最高工资不能低于最低工资")
     unit = data.get("wage_unit")
@@ -138,6 +152,8 @@ def clean(data: dict[str, Any], *, today: date, current: Job | None = None) -> d
     out["employment_type"] = employment_type
 
     headcount = _int(errors, data, "headcount", "招聘人数")
+    if headcount is not None and headcount > MAX_HEADCOUNT:
+        errors.add("headcount", f"招聘人数最多 {MAX_HEADCOUNT} 人")
     if headcount is not None and headcount < 1:
         errors.add("headcount", "招聘人数至少 1 人")
     if headcount is not None and current is not None and headcount < current.hired_count:

@@ -84,7 +84,8 @@ def applicants(job: Job) -> list[dict]:
                      .join(User, User.id == Worker.user_id).where(Application.job_id == job.id)
                      .order_by(Application.id))
     # The applicant's phone lets the employer call; nothing else beyond the employer's view of a worker.
-    return [application_public(a) | {"worker": worker_for_employer(w) | {"phone": u.phone}} for a, w, u in rows]
+    return [application_public(a) | {"worker": worker_for_employer(w, deleted=not u.active) | {"phone": u.phone}}
+            for a, w, u in rows]
 
 
 # ---- API ----

@@ -17,7 +17,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import Table, case, func
 from sqlmodel import Session, SQLModel, select
 
-from market import clock
+from market import clock, validate
 from market.errors import FieldErrors
 from market.models import (
     COMPLAINT_RESOLVED,
@@ -50,10 +50,9 @@ def parse_period(raw_from: str | None, raw_to: str | None) -> tuple[date, date]:
         if not text:
             errors.add(field_name, f"请填写{label}（{field_name}），如 2026-01-01")
             continue
-        try:
-            bounds[field_name] = date.fromisoformat(text)
-        except ValueError:
-            errors.add(field_name, f"{label}（{field_name}）格式应为 2026-01-01")
+        day = validate.day(text, field_name, label, errors=errors)
+        if day is not None:
+            bounds[field_name] = day
     if len(bounds) == 2:
         start, end = bounds["from"], bounds["to"]
         if start > end:

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import json
 import secrets
-from datetime import date
+from datetime import date, datetime, timedelta
 
+from sqlalchemy import func, or_, update
 from sqlmodel import Session, delete, select
 
-from market import clock
+from market import clock, validate
 from market.audit import record
 from market.crypto import PersonalDataCipher, mask_id_number
 from market.errors import Conflict, FieldErrors, Invalid
 from market.identity import parse_id_number
-from market.models import Notification, User, Worker
+from market.models import WORKER, Notification, SignIn, User, Worker
 from market.skills import certificates as held_certificates
 from vocab import regions, taxonomy
 from vocab.terms import COLLECTED_PRIORITY_GROUPS, MOBILITIES, PREFERRED_TYPES, PRIORITY_GROUPS
@@ -38,9 +39,12 @@ def require_worker(session: Session, user: User) -> Worker:
 
 def _occupations(errors: FieldErrors, raw) -> list[dict]:
     out = []
+    if not isinstance(raw, list | None):
+        errors.add("occupations", "工种（occupations）应为列表")
+        return out
     for item in raw or []:
         code = item.get("code") if isinstance(item, dict) else item
-        if taxonomy.get(code) is None:
+        if not isinstance(code, str) or taxonomy.get(code) is None:
             errors.add("occupations", "工种不在工种目录里，请从列表中选择")
             continue
         try:
@@ -61,7 +65,7 @@ def update_profile(*, session: Session, worker: Worker, cipher: PersonalDataCiph
     today = today or clock.today()
     errors = FieldErrors()
     if "name" in data:
-        name = str(data.get("name") or "").strip()
+        name = (validate.text(data.get("name"), "name", "姓名", max_length=30, errors=errors) or "").strip()
         errors.check(1 <= len(name) <= 30, "name", "请填写真实姓名（最多 30 个字）")
         worker.name = name
     for field, label in (("hometown_adcode", "户籍所在地"), ("current_adcode", "现在所在地")):
@@ -80,11 +84,8 @@ def update_profile(*, session: Session, worker: Worker, cipher: PersonalDataCiph
         if wage in (None, ""):
             worker.expected_wage = None
         else:
-            try:
-                worker.expected_wage = int(wage)
-                errors.check(500 <= worker.expected_wage <= 100000, "expected_wage", "期望月薪应在 500 到 100000 元之间")
-            except (TypeError, ValueError):
-                errors.add("expected_wage", "期望月薪应为整数（元/月）")
+            worker.expected_wage = validate.integer(wage, "expected_wage", "期望月薪（元/月）", low=500, high=100000,
+                                                    errors=errors)
     if "preferred_type" in data:
         errors.check(data["preferred_type"] in PREFERRED_TYPES, "preferred_type", "请选择想做的工作类型")
         worker.preferred_type = data["preferred_type"]
@@ -97,10 +98,19 @@ def update_profile(*, session: Session, worker: Worker, cipher: PersonalDataCiph
                      "劳务品牌不在列表里")
         worker.labour_brand = brand
     if "discoverable" in data:
-        worker.discoverable = bool(data["discoverable"])
+        flag = validate.boolean(data["discoverable"], "discoverable", "是否让招工单位找到我", errors=errors)
+        worker.discoverable = worker.discoverable if flag is None else flag
 
     # Sensitive personal information (PIPL Art. 29): only with its own, separate consent.
     consent = data.get("sensitive_consent")
+    if consent is not None:
+        consent = validate.boolean(consent, "sensitive_consent", "同意处理敏感个人信息", errors=errors)
+    if not isinstance(data.get("id_number") or "", str):
+        errors.add("id_number", "身份证号（id_number）应为文字")
+        data = {k: v for k, v in data.items() if k != "id_number"}
+    if not isinstance(data.get("priority_groups") or [], list):
+        errors.add("priority_groups", "重点群体（priority_groups）应为列表")
+        data = {k: v for k, v in data.items() if k != "priority_groups"}
     if consent is True and worker.sensitive_consent_at is None:
         worker.sensitive_consent_at = clock.now()
     wants_sensitive = bool(data.get("id_number")) or bool(data.get("priority_groups"))
@@ -156,19 +166,29 @@ def priority_groups(worker: Worker, cipher: PersonalDataCipher) -> list[str]:
     return json.loads(cipher.decrypt(worker.priority_groups_cipher, context=PRIORITY_CONTEXT))
 
 
+# What others see of an account that was deleted (an application in an employer's list, a complaint).
+DELETED_NAME = "已注销"
+# Accounts nobody has used for this long are deleted like an account its owner deletes (README: retention).
+RETENTION_DAYS = 3 * 365
+
+
 def delete_account(*, session: Session, user: User, worker: Worker | None) -> None:
-    """Removes the person: profile, identifiers, phone, inbox. Applications stay, anonymous, for the
-    employers' records and the statistics."""
+    """Removes the person: profile, identifiers, phone, hometown, birth date, inbox, sign-ins.
+    Applications stay, anonymous, for the employers' records; the external id stays so that importing
+    the same source again does not bring the person back."""
     if worker is not None:
         _forget_sensitive(worker)
         worker.name = ""
         worker.occupations = []
         held_certificates.replace(session, worker, [])
         worker.expected_wage = None
-        worker.current_adcode = None
+        worker.current_adcode = worker.hometown_adcode = None
         worker.labour_brand = None
+        worker.registered_at = None
         worker.discoverable = False
         session.add(worker)
+    session.exec(update(SignIn).where(SignIn.user_id == user.id, SignIn.revoked_at.is_(None))
+                 .values(revoked_at=clock.now(), label=""))
     session.exec(delete(Notification).where(Notification.user_id == user.id))
     user.phone = None
     user.name = ""
@@ -215,9 +235,37 @@ def worker_for_staff(worker: Worker, cipher: PersonalDataCipher) -> dict:
             "discoverable": worker.discoverable}
 
 
-def worker_for_employer(worker: Worker) -> dict:
-    """No ID number, birth date, hometown or priority group: ever."""
+def worker_for_employer(worker: Worker, *, deleted: bool = False) -> dict:
+    """No ID number, birth date, hometown or priority group: ever. A deleted account is "已注销"."""
+    if deleted:
+        return {"id": worker.id, "name": DELETED_NAME, "deleted": True, "current_adcode": None,
+                "current_place": "", "occupations": [], "certificates": [], "expected_wage": None,
+                "preferred_type": None, "mobility": None, "labour_brand": None}
     return _base(worker)
+
+
+def inactive_users(session: Session, *, before: datetime) -> list[User]:
+    """Active accounts with no sign-in, application or profile change since ``before``."""
+    from market.models import Application
+
+    last_sign_in = select(func.max(SignIn.created_at)).where(SignIn.user_id == User.id).scalar_subquery()
+    last_application = (select(func.max(Application.created_at)).join(Worker, Worker.id == Application.worker_id)
+                        .where(Worker.user_id == User.id).scalar_subquery())
+    last_profile = select(func.max(Worker.updated_at)).where(Worker.user_id == User.id).scalar_subquery()
+    rows = session.exec(select(User).where(
+        User.active.is_(True), User.role == WORKER, User.created_at < before,
+        *[or_(last.is_(None), last < before) for last in (last_sign_in, last_application, last_profile)]))
+    return list(rows)
+
+
+def purge_inactive(*, session: Session, today: date, days: int = RETENTION_DAYS) -> int:
+    """Delete the accounts of workers inactive for ``days``; returns how many."""
+    before = datetime.combine(today - timedelta(days=days), datetime.min.time(), tzinfo=clock.CHINA)
+    users = inactive_users(session, before=before)
+    for user in users:
+        worker = session.exec(select(Worker).where(Worker.user_id == user.id)).first()
+        delete_account(session=session, user=user, worker=worker)
+    return len(users)
 
 
 def register_at_counter(*, session: Session, staff: User, cipher: PersonalDataCipher, data: dict) -> Worker:

@@ -47,7 +47,8 @@ def worker_view_for(user: User, worker: Worker) -> dict:
                             .join(Employer, Employer.id == Job.employer_id)
                             .where(Application.worker_id == worker.id, Employer.owner_id == user.id)).first()
         if applied is not None:
-            return services.worker_for_employer(worker)
+            owner = db().get(User, worker.user_id)
+            return services.worker_for_employer(worker, deleted=owner is None or not owner.active)
     raise Forbidden()
 
 
