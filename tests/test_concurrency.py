@@ -9,9 +9,11 @@ from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import text
+from sqlmodel import Session
 
-from market import importer
+from market import clock, importer
 from market.importer import ImportStopped, import_market
+from market.models import Employer
 from market.search_index import SearchGateway, relay_once
 from tests.conftest import id_number, job_payload, uscc_with_check
 from tests.marketfiles import write_jsonl_gz
@@ -58,6 +60,13 @@ def test_import_runs_while_requests_and_the_relay_write(app, engine, tmp_path, m
                                                         small_batches):
     folder = _market(tmp_path)
     employer, worker = make_employer(), make_worker()
+    # An employer registered a month ago: dozens of postings in a minute from a new account would be held
+    # as a burst (a fraud signal), and this test is about the write lock, not about fraud.
+    with Session(engine) as session:
+        record = session.get(Employer, employer.employer_id)
+        record.created_at = clock.now() - timedelta(days=30)
+        session.add(record)
+        session.commit()
     cipher = app.extensions["market"].cipher
     gateway = SearchGateway("http://127.0.0.1:1", None, timeout=0.2)  # an engine that is down: relay writes failures
     outcome: dict = {}
