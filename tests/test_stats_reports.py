@@ -19,6 +19,7 @@ from market.models import (
     HIRED,
     JOB_TAKEN_DOWN,
     Application,
+    Employer,
     Fair,
     Job,
     WageComplaint,
@@ -42,6 +43,10 @@ def market(make_employer, make_job, make_worker, make_user, session, today):
     posting (one hired), two to a 贵阳 welder posting (one hired), four to a 东莞 cleaner posting (one
     hired), and one made long ago."""
     employer = make_employer()
+    # Registered a month ago: a dozen postings at once from a new account would be held as a burst.
+    session.exec(update(Employer).where(Employer.id == employer.employer_id)
+                 .values(created_at=clock.now() - timedelta(days=30)))
+    session.commit()
     welder = {"title": "电焊工", "occupation": "welder"}
     dg = [make_job(employer, **welder, adcode=DONGGUAN, wage_min=lo, wage_max=hi, wage_unit=unit)
           for lo, hi, unit in ((6000, 8000, "month"), (5000, 7000, "month"), (200, 300, "day"),
@@ -176,15 +181,6 @@ def test_fairs_held_in_the_period_by_kind(fairs, market, admin, session):
         assert rows["spring_breeze"]["applications"] >= 5
 
 
-def test_fair_page_says_there_is_no_data_where_postings_are_not_linked(fairs, admin):
-    if "fair_jobs" in SQLModel.metadata.tables:
-        pytest.skip("postings are linked to fairs here")
-    admin.client.post("/login", data={"phone": admin.user.phone, "password": "password123"})
-    page = admin.client.get("/admin/stats/fairs?from=2026-03-01&to=2026-03-31").get_data(as_text=True)
-    assert "暂无数据" in page and "春风行动" in page
-
-
-@pytest.fixture
 def complaints(session, make_employer, make_worker):
     """March 2026. Against an employer in 广东: five complaints, resolved after 1, 2, 3 and 4 days and one
     still being handled. Against one in 贵州: two, resolved after 10 days. One more filed at 00:30 Beijing time
