@@ -33,7 +33,7 @@ from market.models import (
     Job,
     SearchOutbox,
 )
-from market.postings.browse import JobFilters, Page, wage_text
+from market.postings.browse import TERM_FIELDS, JobFilters, Page, terms_public, wage_text
 from search import indexing
 from search.client import SearchEngine, SearchError, ensure_search_key
 from search.documents import job_document
@@ -62,7 +62,7 @@ def posting_document(job: Job, employer: Employer) -> dict[str, Any]:
         "cert_required": job.cert_required, "skill_level_required": job.skill_level_required,
         "cooperation": job.cooperation, "posted_at": job.posted_at, "closes_at": job.closes_at,
         "status": job.status, "version": job.version,
-    })
+    } | {name: getattr(job, name) for name in TERM_FIELDS})
 
 
 def hit_public(doc: dict[str, Any]) -> dict[str, Any]:
@@ -83,6 +83,7 @@ def hit_public(doc: dict[str, Any]) -> dict[str, Any]:
         "cooperation": doc.get("cooperation"), "posted_at": doc.get("posted_at"), "closes_at": doc.get("closes_at"),
         "status": doc.get("status"),
     }
+    out.update(terms_public(doc.get))
     if "distance_km" in doc:
         out["distance_km"] = doc["distance_km"]
     return out
@@ -284,7 +285,7 @@ class OutboxRelay(threading.Thread):
 _DOC_COLUMNS = (Job.id, Job.external_id, Job.employer_id, Job.title, Job.description, Job.occupation, Job.adcode, Job.address,
                 Job.lat, Job.lng, Job.wage_min, Job.wage_max, Job.wage_unit, Job.employment_type, Job.headcount,
                 Job.benefits, Job.cert_required, Job.skill_level_required, Job.cooperation, Job.posted_at,
-                Job.closes_at, Job.status, Job.version)
+                Job.closes_at, Job.status, Job.version, *(getattr(Job, name) for name in TERM_FIELDS))
 
 
 def documents_from_database(engine: Engine, *, chunk: int = 5000):  # noqa: ANN201

@@ -27,7 +27,17 @@ from market.workers.services import worker_for_employer, worker_of
 from search.query import near_km
 from search.suggest import did_you_mean, suggest
 from vocab import regions, taxonomy
-from vocab.terms import BENEFITS, EMPLOYMENT_TYPE_NAMES, EMPLOYMENT_TYPES
+from vocab.terms import (
+    BENEFITS,
+    EMPLOYMENT_TYPE_NAMES,
+    EMPLOYMENT_TYPES,
+    MEAL_NAMES,
+    MEALS,
+    PAY_CYCLE_NAMES,
+    PAY_CYCLES,
+    SHIFT_PATTERN_NAMES,
+    SHIFT_PATTERNS,
+)
 
 bp = Blueprint("postings", __name__)
 
@@ -277,4 +287,6 @@ def job_applicants(job_id: int):
 def _choices() -> dict:
     return {"benefits": BENEFITS, "types": EMPLOYMENT_TYPES, "occupations": list(taxonomy.occupations().values()),
             "certificates": taxonomy.certificates(), "type_names": EMPLOYMENT_TYPE_NAMES,
-            "cooperations": taxonomy.cooperation_names()}
+            "cooperations": taxonomy.cooperation_names(), "pay_cycles": PAY_CYCLES,
+            "pay_cycle_names": PAY_CYCLE_NAMES, "shift_patterns": SHIFT_PATTERNS,
+            "shift_pattern_names": SHIFT_PATTERN_NAMES, "meal_choices": MEALS, "meal_names": MEAL_NAMES}
