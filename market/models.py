@@ -398,4 +398,6 @@ class LivePresence(SQLModel, table=True):
     session_id: int = Field(foreign_key="live_sessions.id", index=True)
     process: str = Field(max_length=64)
     viewers: int = 0
+    # Signed-in viewers' user ids (a few hundred at most), for the organiser's best-matched viewers.
+    user_ids: list[int] = _json_column()
     updated_at: datetime = Field(default_factory=now)

@@ -27,6 +27,7 @@ class Sse:
         self._chunks = iter(chunks)
         self._buffer = b""
         self.events: list[dict] = []
+        self.momentary: list[dict] = []
         self.comments: list[str] = []
         self.retry: int | None = None
         self.finished = False
@@ -48,6 +49,9 @@ class Sse:
                 self.retry = int(value)
         if data or event:
             event["data"] = json.loads("\n".join(data))
+            if "id" not in event:  # momentary (counts): kept apart, never replayed
+                self.momentary.append(event)
+                return
             event["id"] = int(event["id"])
             self.events.append(event)
 
@@ -89,6 +93,7 @@ def fast(app):  # noqa: ANN001, ANN201
     hub.heartbeat = 0.1
     hub.poll_interval = 30.0  # events must come by notification, not by the slow poll
     hub.max_duration = 15.0  # a guard: no stream in these tests outlives it
+    hub.counts_interval = 3600.0  # counts only where a test asks for them
     return hub
 
 
@@ -380,8 +385,12 @@ def test_viewer_page_shows_the_job_on_air_without_javascript(organiser, make_job
     html = client.get(f"/live/{session_id}").get_data(as_text=True)
     assert "春风行动直播" in html and "模具钳工" in html and f'href="/jobs/{job["id"]}"' in html
     assert 'lang="zh-CN"' in html
-    script = html[html.index("<script>"):html.index("</script>")]
-    assert "EventSource" in script and len(script.encode()) < 2048
+    assert "<script>" not in html and 'src="/static/live-watch.js"' in html  # no inline script
+    assert f'action="/live/{session_id}/apply"' in html and f'name="job_id" id="apply-job" value="{job["id"]}"' in html
+    r = client.get("/static/live-watch.js")
+    script = r.get_data(as_text=True)
+    r.close()
+    assert "new EventSource" in script and len(script.encode()) < 8192
     assert client.get("/live/999999").status_code == 404
 
 
@@ -396,7 +405,9 @@ def test_organiser_page_runs_a_session_with_forms(app, organiser, make_job, make
     page = browser.get("/organiser/live").get_data(as_text=True)
     assert "现场招聘会" in page and 'name="csrf_token"' in page
     session_id = session.exec(select(LiveSession.id).where(LiveSession.title == "现场招聘会")).one()
-    assert f'action="/organiser/live/{session_id}/on-air"' in page
+    assert f'href="/organiser/live/{session_id}"' in page
+    page = browser.get(f"/organiser/live/{session_id}").get_data(as_text=True)
+    assert f'action="/organiser/live/{session_id}/next"' in page and 'name="csrf_token"' in page
 
     r = browser.post(f"/organiser/live/{session_id}/on-air", data={"job_id": "987654"})
     assert r.status_code == 422 and "987654" in r.get_data(as_text=True)

@@ -50,6 +50,7 @@ def upgrade() -> None:
     sa.Column('session_id', sa.Integer(), nullable=False),
     sa.Column('process', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('viewers', sa.Integer(), nullable=False),
+    sa.Column('user_ids', sa.JSON(), nullable=False),
     sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['session_id'], ['live_sessions.id'], ),
     sa.PrimaryKeyConstraint('id'),
