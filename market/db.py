@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
+import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -28,17 +31,76 @@ def make_engine(url: str) -> Engine:
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.close()
 
+        @event.listens_for(engine, "commit")
+        @event.listens_for(engine, "rollback")
+        def _sqlite_end(conn):  # noqa: ANN001
+            _open_gate(conn.connection.info)
+
+        @event.listens_for(engine, "checkin")
+        @event.listens_for(engine, "reset")
+        def _sqlite_returned(_dbapi_conn, record, *_):  # noqa: ANN001, ANN002
+            if record is not None:
+                _open_gate(record.info)
+
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn):  # noqa: ANN001
             # A unit of work that reads and then must write (see write_intent) takes the write lock up
             # front; otherwise SQLite refuses its write if another one committed in between.
-            immediate = conn.get_execution_options().get("write_intent")
-            conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+            if conn.get_execution_options().get("write_intent"):
+                _begin_immediate(conn.connection.dbapi_connection, conn.connection.info)
+            else:
+                conn.exec_driver_sql("BEGIN")
 
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+
+LOCK_WAIT_SECONDS = 30.0
+
+
+# Writers of this process queue here, first come first served, before they ask SQLite for its write lock.
+_write_gate = threading.Lock()
+_GATE_HELD = "market_write_gate"
+
+
+def _open_gate(info: dict) -> None:
+    """The pooled connection's write transaction is over: let the next writer of this process in."""
+    if info.pop(_GATE_HELD, False):
+        _write_gate.release()
+
+
+def _begin_immediate(dbapi_conn, info: dict) -> None:  # noqa: ANN001
+    """BEGIN IMMEDIATE: the process's writers queue in turn, and the one at the head waits for SQLite's
+    write lock in short sleeps rather than in SQLite's own busy wait.
+
+    SQLite's wait blocks the whole OS thread; under gevent (the gunicorn workers) that is every request of
+    the process, including the green thread that holds the lock and would release it a moment later. The
+    gate and ``time.sleep`` are gevent's there, so the holder runs and commits while the others wait, in
+    order (no writer starves behind newcomers)."""
+    deadline = time.monotonic() + LOCK_WAIT_SECONDS
+    if not _write_gate.acquire(timeout=LOCK_WAIT_SECONDS):
+        raise sqlite3.OperationalError("database is locked (this process's writers are queued too long)")
+    pause = 0.0005
+    try:
+        dbapi_conn.execute("PRAGMA busy_timeout = 0")
+        try:
+            while True:
+                try:
+                    dbapi_conn.execute("BEGIN IMMEDIATE")
+                    break
+                except sqlite3.OperationalError as exc:
+                    if "locked" not in str(exc) or time.monotonic() >= deadline:
+                        raise
+                time.sleep(pause)
+                pause = min(pause * 2, 0.02)
+        finally:
+            dbapi_conn.execute(f"PRAGMA busy_timeout = {int(LOCK_WAIT_SECONDS * 1000)}")
+    except BaseException:
+        _write_gate.release()
+        raise
+    info[_GATE_HELD] = True
 
 
 def write_intent(session: Session) -> None:

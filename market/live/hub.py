@@ -30,6 +30,7 @@ from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from market.db import write_intent
 from market.models import LiveEvent
 
 log = logging.getLogger(__name__)
@@ -319,6 +320,7 @@ class LiveHub:
         try:
             with Session(self.engine) as s:
                 if self.presence_sink is not None and (here or gone):
+                    write_intent(s)  # a short write, the lock taken up front (SQLite)
                     self.presence_sink(s, self.process_name, here | gone)
                     s.commit()
                 self._reported = {sid: n for sid, (n, _) in here.items() if n}

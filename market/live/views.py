@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from market import clock
 from market.applications import services as applications
+from market.auth.services import token_account
 from market.db import after_commit, write_intent
 from market.errors import AppError, Forbidden
 from market.extensions import limiter
@@ -44,8 +45,16 @@ def hub() -> LiveHub:
 
 
 def _account_key() -> str:
-    user = g.get("api_user") or (current_user.user if current_user.is_authenticated else None)
-    return f"account:{user.id}" if user is not None else f"address:{get_remote_address()}"
+    """The caller's account for a rate limit: the bearer token's (read without the database: the limit runs
+    before the request signs anyone in), or the signed-in page user's; else the address."""
+    header = request.headers.get("Authorization", "")
+    if request.path.startswith("/api/") and header.startswith("Bearer "):
+        account = token_account(header[7:].strip(), current_app.config["SECRET_KEY"])
+        if account is not None:
+            return f"account:{account}"
+    elif current_user.is_authenticated:
+        return f"account:{current_user.user.id}"
+    return f"address:{get_remote_address()}"
 
 
 def _publish_after_commit(event: LiveEvent | None) -> None:
