@@ -1,4 +1,4 @@
-"""Live room benchmark: `python -m market.bench_live --url http://127.0.0.1:8000 --viewers 5000`.
+"""Live room benchmark: `python -m bench.live --url http://127.0.0.1:8000 --viewers 5000`.
 
 Against a server that is already running (`make run`, or `BIND=127.0.0.1:8521 make run`) and its database
 (the same settings: run it from the checkout with the same environment):
@@ -289,7 +289,7 @@ def _pct(values: list[float], p: float) -> float:
 
 class Child:
     def __init__(self, argv: list[str]) -> None:
-        self.proc = subprocess.Popen([sys.executable, "-m", "market.bench_live", *argv], stdin=subprocess.PIPE,
+        self.proc = subprocess.Popen([sys.executable, "-m", "bench.live", *argv], stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, text=True, bufsize=1)
         self.connected = 0
         self.report: dict | None = None
@@ -361,7 +361,7 @@ def run(args: argparse.Namespace) -> int:
             json.dump(setup.worker_tokens, fh)
         print(f"Apply burst: {args.accounts} accounts over {args.burst_seconds:g} s (viewers still watching) ...",
               flush=True)
-        out = subprocess.run([sys.executable, "-m", "market.bench_live", "--child", "burst", "--host", host,
+        out = subprocess.run([sys.executable, "-m", "bench.live", "--child", "burst", "--host", host,
                               "--port", str(port), "--session", str(setup.session_id), "--job", str(job_on_air),
                               "--tokens", fh.name, "--burst-seconds", str(args.burst_seconds),
                               "--double-every", str(args.double_every)], capture_output=True, text=True, check=False)
@@ -429,7 +429,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m market.bench_live", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m bench.live", description=__doc__.splitlines()[0])
     parser.add_argument("--url", default="http://127.0.0.1:8000")
     parser.add_argument("--viewers", type=int, default=5000)
     parser.add_argument("--procs", type=int, default=2, help="load processes for the streams")

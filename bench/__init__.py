@@ -1,0 +1,1 @@
+"""Benchmarks that run against a server or the libraries: `python -m bench.live`."""
