@@ -104,7 +104,7 @@ def workbook(live: LiveSession, rows: list[PostingReport]) -> bytes:
     for row in rows:
         sheet.append([getattr(row, name) for name, _ in COLUMNS])
     total = totals(rows)
-    sheet.append(["合计", "", "", sum(r.airings for r in rows)] + [total[n] for n in ("views", "applications",
+    sheet.append(["合计", None, None, sum(r.airings for r in rows)] + [total[n] for n in ("views", "applications",
                                                                                      "interviews", "hires")])
     for letter, width in zip("ABCDEFGH", (10, 28, 30, 10, 10, 10, 10, 8), strict=True):
         sheet.column_dimensions[letter].width = width
