@@ -89,6 +89,7 @@ class Channel:
         self.read_at = -math.inf
         self.counts: bytes | None = None  # the latest momentary counts, and how many have been sent
         self.counts_seq = 0
+        self.wakes = 0  # how often its viewers were woken (each wake-up costs every viewer a turn)
 
     def refresh(self, engine: Engine) -> bool:
         """Caller holds ``lock``. True when new events came in."""
@@ -234,6 +235,7 @@ class LiveHub:
     def _wake(self, channel: Channel) -> None:
         with self._lock:
             waiters = list(channel.waiters)
+            channel.wakes += 1
         for waiter in waiters:
             waiter.set()
 

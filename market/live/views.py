@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from flask import (
     Blueprint,
     Flask,
@@ -511,6 +513,8 @@ def init_app(app: Flask) -> None:
     listener) when the first viewer arrives (in the serving process, never at import)."""
     state = app.extensions["market"]
     live_hub = LiveHub(state.engine, state.settings.REDIS_URL)
+    if os.environ.get("LIVE_POLL_INTERVAL"):  # seconds between the poller's looks at the database
+        live_hub.poll_interval = float(os.environ["LIVE_POLL_INTERVAL"])
     live_hub.counts_source = services.counts
     live_hub.presence_sink = services.write_presence
     app.extensions["live"] = live_hub
