@@ -30,6 +30,7 @@
     text("job-benefits", (j.benefits || []).join("、"));
     text("job-complaints", c);
     $("job-warning").hidden = !c;
+    text("job-applied", "");
     $("job-applied").hidden = true;
     $("job-link").href = "/jobs/" + j.id;
     $("apply-job").value = j.id;
