@@ -36,9 +36,13 @@ def make_engine(url: str) -> Engine:
         def _sqlite_end(conn):  # noqa: ANN001
             _open_gate(conn.connection.info)
 
-        @event.listens_for(engine, "checkin")
         @event.listens_for(engine, "reset")
-        def _sqlite_returned(_dbapi_conn, record, *_):  # noqa: ANN001, ANN002
+        def _sqlite_reset(_dbapi_conn, record, _reset_state):  # noqa: ANN001
+            if record is not None:
+                _open_gate(record.info)
+
+        @event.listens_for(engine, "checkin")
+        def _sqlite_checkin(_dbapi_conn, record):  # noqa: ANN001
             if record is not None:
                 _open_gate(record.info)
 

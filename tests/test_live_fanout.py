@@ -67,6 +67,7 @@ def _free(port: int) -> bool:
 def two_servers(app, database_url, tmp_path):  # noqa: ANN001, ANN201
     """Starts two gunicorn app processes (one gevent worker each) on two ports, on the test database."""
     started: list[subprocess.Popen] = []
+    logs: list = []
 
     def start(redis_url: str | None, poll: float) -> list[str]:
         env = dict(os.environ, DATABASE_URL=database_url, SECRET_KEY=app.config["SECRET_KEY"],
@@ -78,12 +79,13 @@ def two_servers(app, database_url, tmp_path):  # noqa: ANN001, ANN201
         urls = []
         for port in PORTS:
             assert _free(port), f"port {port} is taken"
+            logs.append(open(tmp_path / f"server-{port}.log", "wb"))  # noqa: SIM115 (closed at teardown)
             started.append(subprocess.Popen(
                 [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), "--bind",
                  f"127.0.0.1:{port}", "--access-logfile", "/dev/null", "wsgi:app"],
-                cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+                cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=logs[-1]))
             urls.append(f"http://127.0.0.1:{port}")
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 60
         for url in urls:
             while True:
                 try:
@@ -91,7 +93,8 @@ def two_servers(app, database_url, tmp_path):  # noqa: ANN001, ANN201
                         break
                 except requests.RequestException:
                     pass
-                assert time.monotonic() < deadline, f"{url} did not start"
+                assert time.monotonic() < deadline, f"{url} did not start: " + "".join(
+                    p.read_text(errors="replace")[-2000:] for p in tmp_path.glob("server-*.log"))
                 time.sleep(0.2)
         return urls
 
@@ -104,10 +107,12 @@ def two_servers(app, database_url, tmp_path):  # noqa: ANN001, ANN201
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+    for log in logs:
+        log.close()
 
 
-def _event_between(organiser, make_job, urls: list[str]) -> tuple[float, dict, int]:  # noqa: ANN001
-    """A viewer on the second process; the organiser puts a job on air on the first."""
+def _event_between(organiser, make_job, urls: list[str], ready=None) -> tuple[float, dict, int]:  # noqa: ANN001
+    """A viewer on the second process; the organiser puts a job on air on the first (once ``ready()``)."""
     first, second = urls
     session_id = new_session(organiser)
     job = make_job(title="电工")
@@ -117,6 +122,10 @@ def _event_between(organiser, make_job, urls: list[str]) -> tuple[float, dict, i
         stream = Sse(viewer.iter_content(chunk_size=None))
         stream.until(lambda s: s.retry is not None, timeout=10)
         time.sleep(0.5)  # the second process's poller and listener are up
+        deadline = time.monotonic() + 20
+        while ready is not None and not ready():
+            assert time.monotonic() < deadline, "the viewer's process did not subscribe to Redis"
+            time.sleep(0.1)
         sent_at = time.monotonic()
         sent = requests.post(f"{first}/api/v1/live/sessions/{session_id}/on-air", json={"job_id": job["id"]},
                              headers={"Authorization": f"Bearer {organiser.token}"}, timeout=10)
@@ -131,8 +140,15 @@ def _event_between(organiser, make_job, urls: list[str]) -> tuple[float, dict, i
 @pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="REDIS_URL is not set: no Redis server to test against")
 def test_an_event_put_on_air_on_one_process_reaches_a_viewer_of_the_other_through_redis(
         organiser, make_job, two_servers):
+    import redis
+
+    client = redis.Redis.from_url(os.environ["REDIS_URL"])
+    before = client.execute_command("PUBSUB", "NUMPAT")
     urls = two_servers(os.environ["REDIS_URL"], poll=30.0)  # the poll is too slow to be what delivers it
-    took, event, event_id = _event_between(organiser, make_job, urls)
+    # Subscribed: the first viewer of a process starts its listener (pattern live:*).
+    took, event, event_id = _event_between(organiser, make_job, urls,
+                                           ready=lambda: client.execute_command("PUBSUB", "NUMPAT") > before)
+    client.close()
     assert event["id"] == event_id and event["data"]["job"]["title"] == "电工"
     assert took < 3.0, took
 
