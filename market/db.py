@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -30,12 +31,27 @@ def make_engine(url: str) -> Engine:
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.close()
 
+        @event.listens_for(engine, "commit")
+        @event.listens_for(engine, "rollback")
+        def _sqlite_end(conn):
+            _open_gate(conn.connection.info)
+
+        @event.listens_for(engine, "reset")
+        def _sqlite_reset(_dbapi_conn, record, _reset_state):
+            if record is not None:
+                _open_gate(record.info)
+
+        @event.listens_for(engine, "checkin")
+        def _sqlite_checkin(_dbapi_conn, record):
+            if record is not None:
+                _open_gate(record.info)
+
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn):
             # A unit of work that reads and then must write (see write_intent) takes the write lock up
             # front; otherwise SQLite refuses its write if another one committed in between.
             if conn.get_execution_options().get("write_intent"):
-                _begin_immediate(conn)
+                _begin_immediate(conn.connection.dbapi_connection, conn.connection.info)
             else:
                 conn.exec_driver_sql("BEGIN")
 
@@ -50,28 +66,51 @@ def make_engine(url: str) -> Engine:
 # with BEGIN IMMEDIATE in a loop that sleeps between tries, which under gevent lets every other green
 # thread run (health checks, searches, streams).
 SQLITE_BUSY_SECONDS = 2.0
-WRITE_LOCK_WAIT_SECONDS = 30.0
+LOCK_WAIT_SECONDS = 30.0
 
 
-def _begin_immediate(conn) -> None:
-    raw = conn.connection.dbapi_connection
-    deadline = time.monotonic() + WRITE_LOCK_WAIT_SECONDS
-    pause = 0.002
-    raw.execute("PRAGMA busy_timeout = 0")
+# Writers of this process queue here, first come first served, before they ask SQLite for its write lock.
+_write_gate = threading.Lock()
+_GATE_HELD = "market_write_gate"
+
+
+def _open_gate(info: dict) -> None:
+    """The pooled connection's write transaction is over: let the next writer of this process in."""
+    if info.pop(_GATE_HELD, False):
+        _write_gate.release()
+
+
+def _begin_immediate(dbapi_conn, info: dict) -> None:
+    """BEGIN IMMEDIATE: the process's writers queue in turn, and the one at the head waits for SQLite's
+    write lock in short sleeps rather than in SQLite's own busy wait.
+
+    SQLite's wait blocks the whole OS thread; under gevent (the gunicorn workers) that is every request of
+    the process, including the green thread that holds the lock and would release it a moment later. The
+    gate and ``time.sleep`` are gevent's there, so the holder runs and commits while the others wait, in
+    order (no writer starves behind newcomers)."""
+    deadline = time.monotonic() + LOCK_WAIT_SECONDS
+    if not _write_gate.acquire(timeout=LOCK_WAIT_SECONDS):
+        raise sqlite3.OperationalError("database is locked (this process's writers are queued too long)")
+    pause = 0.0005
     try:
-        while True:
-            try:
-                raw.execute("BEGIN IMMEDIATE")
-                return
-            except sqlite3.OperationalError as exc:
-                if "locked" not in str(exc) and "busy" not in str(exc):
-                    raise
-                if time.monotonic() > deadline:
-                    raise
-            time.sleep(pause)  # cooperative under gevent
-            pause = min(pause * 2, 0.05)
-    finally:
-        raw.execute(f"PRAGMA busy_timeout = {int(SQLITE_BUSY_SECONDS * 1000)}")
+        dbapi_conn.execute("PRAGMA busy_timeout = 0")
+        try:
+            while True:
+                try:
+                    dbapi_conn.execute("BEGIN IMMEDIATE")
+                    break
+                except sqlite3.OperationalError as exc:
+                    busy = "locked" in str(exc) or "busy" in str(exc)
+                    if not busy or time.monotonic() >= deadline:
+                        raise
+                time.sleep(pause)
+                pause = min(pause * 2, 0.02)
+        finally:
+            dbapi_conn.execute(f"PRAGMA busy_timeout = {int(SQLITE_BUSY_SECONDS * 1000)}")
+    except BaseException:
+        _write_gate.release()
+        raise
+    info[_GATE_HELD] = True
 
 
 @contextmanager

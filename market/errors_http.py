@@ -20,7 +20,8 @@ _HTTP_MESSAGES = {
 
 
 def _wants_json() -> bool:
-    return request.path.startswith("/api/") or request.path.startswith("/live/") and request.path.endswith("/events")
+    return (request.path.startswith("/api/") or request.path.startswith("/live/") and request.path.endswith("/events")
+            or request.accept_mimetypes.best == "application/json")  # a page's own script asking
 
 
 def _rollback() -> None:

@@ -140,6 +140,14 @@ class Job(SQLModel, table=True):
     cooperation: str | None = Field(default=None, max_length=20)
     age_min: int | None = None
     age_max: int | None = None
+    # What viewers ask in every live stream, as terms (vocab.terms): how pay comes, rooms for couples, the
+    # shift pattern and hours, meals. None: the posting does not say.
+    pay_cycle: str | None = Field(default=None, max_length=16)
+    couple_rooms: bool | None = None
+    shift_pattern: str | None = Field(default=None, max_length=16)
+    hours_per_day: int | None = None
+    work_hours: str | None = Field(default=None, max_length=40)
+    meals: str | None = Field(default=None, max_length=16)
     review_status: str = Field(default=REVIEW_OK, max_length=16, index=True)
     review_reason: str | None = Field(default=None, max_length=200)
     status: str = Field(default=JOB_OPEN, max_length=16, index=True)
@@ -291,6 +299,9 @@ class LiveSession(SQLModel, table=True):
     on_air_job_id: int | None = Field(default=None, foreign_key="jobs.id")
     created_at: datetime = Field(default_factory=now)
     ended_at: datetime | None = None
+    # A session may belong to a fair, and carries the video's address on whatever platform streams it.
+    fair_id: int | None = Field(default=None, foreign_key="fairs.id", index=True)
+    stream_url: str | None = Field(default=None, max_length=500)
 
 
 class LiveEvent(SQLModel, table=True):
@@ -613,3 +624,79 @@ class SignIn(SQLModel, table=True):
     label: str = Field(default="", max_length=80)
     created_at: datetime = Field(default_factory=now)
     revoked_at: datetime | None = None
+
+
+# ---- live ----
+
+# A live question's life: waiting for the organiser, shown to everyone, or hidden.
+QUESTION_PENDING, QUESTION_APPROVED, QUESTION_HIDDEN = "pending", "approved", "hidden"
+
+
+class LiveQueueItem(SQLModel, table=True):
+    """A posting the organiser means to present, in the order of ``position``."""
+
+    __tablename__ = "live_queue_items"
+    __table_args__ = (UniqueConstraint("session_id", "job_id", name="uq_live_queue_session_job"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: int = Field(foreign_key="live_sessions.id", index=True)
+    job_id: int = Field(foreign_key="jobs.id")
+    position: int = 0
+    aired_at: datetime | None = None
+    created_at: datetime = Field(default_factory=now)
+
+
+class LiveAiring(SQLModel, table=True):
+    """One stretch of a posting on air: when, and the most viewers who watched it (the report's views)."""
+
+    __tablename__ = "live_airings"
+
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: int = Field(foreign_key="live_sessions.id", index=True)
+    job_id: int = Field(foreign_key="jobs.id")
+    started_at: datetime = Field(default_factory=now)
+    ended_at: datetime | None = None
+    viewers: int = 0
+
+
+class LiveApplication(SQLModel, table=True):
+    """An application made from a session's on-air card (the report counts these)."""
+
+    __tablename__ = "live_applications"
+    __table_args__ = (UniqueConstraint("session_id", "application_id", name="uq_live_application"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: int = Field(foreign_key="live_sessions.id", index=True)
+    job_id: int = Field(foreign_key="jobs.id")
+    application_id: int = Field(foreign_key="applications.id")
+    created_at: datetime = Field(default_factory=now)
+
+
+class LiveQuestion(SQLModel, table=True):
+    __tablename__ = "live_questions"
+
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: int = Field(foreign_key="live_sessions.id", index=True)
+    user_id: int = Field(foreign_key="users.id")
+    job_id: int | None = Field(default=None, foreign_key="jobs.id")
+    body: str = Field(max_length=200)
+    status: str = Field(default=QUESTION_PENDING, max_length=16)
+    answer: str | None = Field(default=None, max_length=500)
+    pinned: bool = False
+    created_at: datetime = Field(default_factory=now)
+
+
+class LivePresence(SQLModel, table=True):
+    """How many viewers one serving process holds for a session, written every few seconds, so every
+    process can tell the organiser how many watch in all (with or without Redis)."""
+
+    __tablename__ = "live_presence"
+    __table_args__ = (UniqueConstraint("session_id", "process", name="uq_live_presence"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: int = Field(foreign_key="live_sessions.id", index=True)
+    process: str = Field(max_length=64)
+    viewers: int = 0
+    # Signed-in viewers' user ids (a few hundred at most), for the organiser's best-matched viewers.
+    user_ids: list[int] = _json_column()
+    updated_at: datetime = Field(default_factory=now)

@@ -34,7 +34,7 @@ from market.models import (
     Job,
     SearchOutbox,
 )
-from market.postings.browse import JobFilters, Page, wage_text
+from market.postings.browse import TERM_FIELDS, JobFilters, Page, terms_public, wage_text
 from search import indexing
 from search.client import SearchApiError, SearchEngine, SearchError, ensure_search_key
 from search.documents import job_document
@@ -70,7 +70,7 @@ def posting_document(job: Job, employer: Employer) -> dict[str, Any]:
         "cooperation": job.cooperation, "posted_at": job.posted_at, "closes_at": job.closes_at,
         # A held posting is indexed as held: searches ask for open ones, so it is never found.
         "status": HELD_STATUS if job.review_status == REVIEW_HELD else job.status, "version": job.version,
-    })
+    } | {name: getattr(job, name) for name in TERM_FIELDS})
 
 
 def hit_public(doc: dict[str, Any]) -> dict[str, Any]:
@@ -92,6 +92,7 @@ def hit_public(doc: dict[str, Any]) -> dict[str, Any]:
         "cooperation": doc.get("cooperation"), "posted_at": doc.get("posted_at"), "closes_at": doc.get("closes_at"),
         "status": doc.get("status"),
     }
+    out.update(terms_public(doc.get))
     if "distance_km" in doc:
         out["distance_km"] = doc["distance_km"]
     return out
@@ -297,7 +298,8 @@ class OutboxRelay(threading.Thread):
 _DOC_COLUMNS = (Job.id, Job.external_id, Job.employer_id, Job.title, Job.description, Job.occupation, Job.adcode, Job.address,
                 Job.lat, Job.lng, Job.wage_min, Job.wage_max, Job.wage_unit, Job.employment_type, Job.headcount,
                 Job.benefits, Job.cert_required, Job.skill_level_required, Job.cooperation, Job.posted_at,
-                Job.closes_at, Job.status, Job.version, Job.review_status)
+                Job.closes_at, Job.status, Job.version, Job.review_status,
+                *(getattr(Job, name) for name in TERM_FIELDS))
 
 
 def documents_from_database(engine: Engine, *, chunk: int = 5000):

@@ -27,6 +27,8 @@ OPEN_ENDED_DAY = 1_000_000
 _COPIED = (
     "external_id", "title", "employer_name", "employer_id", "address", "wage_min", "wage_max", "wage_unit",
     "employment_type", "headcount", "cert_required", "skill_level_required", "cooperation",
+    # The terms viewers ask about: how pay comes, rooms for couples, shifts and hours, meals, an age limit.
+    "pay_cycle", "couple_rooms", "shift_pattern", "hours_per_day", "work_hours", "meals", "age_min", "age_max",
 )
 # The employer's accepted, still open wage complaints: carried in every posting's document so a list of
 # postings shows it without counting anything per request.
@@ -38,7 +40,8 @@ FIELDS = (
     "county_adcode", "place_name", "place_names", "address", "_geo", "wage_min", "wage_max", "wage_unit",
     "wage_monthly_min", "wage_monthly_max", "employment_type", "headcount", "benefits", "cert_required",
     "skill_level_required", "cooperation", "posted_at", "closes_at", "posted_day", "closes_day", "status",
-    "version", "employer_open_complaints",
+    "version", "employer_open_complaints", "pay_cycle", "couple_rooms", "shift_pattern", "hours_per_day",
+    "work_hours", "meals", "age_min", "age_max",
 )
 
 

@@ -55,3 +55,23 @@ def monthly(amount: float | int | str | None, unit: str | None) -> int | None:
 def benefit_mask(benefits: list[str] | tuple[str, ...]) -> int:
     """The benefits as bits of BENEFITS, so "has all of these" is one integer test on any database."""
     return sum(1 << BENEFITS.index(b) for b in set(benefits) if b in BENEFITS)
+
+
+# What viewers of a live fair ask in every stream, as terms of the posting.
+PAY_DAILY, PAY_WEEKLY, PAY_MONTHLY = "daily", "weekly", "monthly"
+PAY_CYCLES = (PAY_DAILY, PAY_WEEKLY, PAY_MONTHLY)
+PAY_CYCLE_NAMES = {PAY_DAILY: "日结", PAY_WEEKLY: "周结", PAY_MONTHLY: "月结"}
+
+DAY_SHIFT, TWO_SHIFTS, THREE_SHIFTS, NIGHT_SHIFT, FLEXIBLE_SHIFT = (
+    "day", "two_shifts", "three_shifts", "night", "flexible")
+SHIFT_PATTERNS = (DAY_SHIFT, TWO_SHIFTS, THREE_SHIFTS, NIGHT_SHIFT, FLEXIBLE_SHIFT)
+SHIFT_PATTERN_NAMES = {DAY_SHIFT: "长白班", TWO_SHIFTS: "两班倒", THREE_SHIFTS: "三班倒", NIGHT_SHIFT: "长夜班",
+                       FLEXIBLE_SHIFT: "弹性排班"}
+
+THREE_MEALS, WORK_MEALS, MEAL_ALLOWANCE, NO_MEALS = "three_meals", "work_meals", "allowance", "none"
+MEALS = (THREE_MEALS, WORK_MEALS, MEAL_ALLOWANCE, NO_MEALS)
+MEAL_NAMES = {THREE_MEALS: "包三餐", WORK_MEALS: "包工作餐", MEAL_ALLOWANCE: "有餐补", NO_MEALS: "不包吃"}
+
+# The youngest a person may be employed (劳动法 第十五条) and the oldest an age limit may name.
+WORKING_AGE_MIN, WORKING_AGE_MAX = 16, 70
+HOURS_PER_DAY_MAX = 12

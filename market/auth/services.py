@@ -268,6 +268,14 @@ def read_token(token: str, secret: str) -> dict | None:
     return data if isinstance(data, dict) else None
 
 
+def token_account(token: str, secret: str) -> int | None:
+    """The account id a well-signed token names, without the database (rate limits key on it before the
+    request has a user); user_from_token still decides whether it signs anyone in."""
+    data = read_token(token, secret)
+    user_id = data.get("u") if data is not None else None
+    return user_id if isinstance(user_id, int) else None
+
+
 def user_from_token(*, session: Session, token: str, secret: str) -> User | None:
     data = read_token(token, secret)
     if data is None or not isinstance(data.get("u"), int):

@@ -20,7 +20,20 @@ from market.models import EMPLOYER_VERIFIED, JOB_PAUSED, JOB_TAKEN_DOWN, REVIEW_
 from market.postings.rules import describe_age
 from market.postings.services import effective_status
 from vocab import regions, taxonomy
-from vocab.terms import BENEFITS, EMPLOYMENT_TYPE_NAMES, EMPLOYMENT_TYPES, WAGE_UNIT_NAMES, benefit_mask
+from vocab.terms import (
+    BENEFITS,
+    EMPLOYMENT_TYPE_NAMES,
+    EMPLOYMENT_TYPES,
+    MEAL_NAMES,
+    PAY_CYCLE_NAMES,
+    SHIFT_PATTERN_NAMES,
+    WAGE_UNIT_NAMES,
+    benefit_mask,
+)
+
+# The terms viewers of a live fair ask about (Job columns and search document fields of the same names).
+TERM_FIELDS = ("pay_cycle", "couple_rooms", "shift_pattern", "hours_per_day", "work_hours", "meals", "age_min",
+               "age_max")
 
 SORTS = ("relevance", "newest", "wage", "distance")
 MAX_LIMIT = 100
@@ -130,6 +143,23 @@ def wage_text(wage_min: int | None, wage_max: int | None, wage_unit: str | None)
     return f"{wage_min}-{wage_max}{unit}"
 
 
+def terms_public(get: Any) -> dict[str, Any]:
+    """The posting's terms with their Chinese names; ``get(name)`` reads a field (a row's or a document's)."""
+    values = {name: get(name) for name in TERM_FIELDS}
+    hours, rooms = values["hours_per_day"], values["couple_rooms"]
+    shift = SHIFT_PATTERN_NAMES.get(values["shift_pattern"] or "")
+    shift_text = "，".join(p for p in (shift, f"每天 {hours} 小时" if hours else None, values["work_hours"]) if p)
+    return values | {
+        "pay_cycle_name": PAY_CYCLE_NAMES.get(values["pay_cycle"] or ""),
+        "shift_pattern_name": shift,
+        "shift_text": shift_text or None,
+        "meals_name": MEAL_NAMES.get(values["meals"] or ""),
+        "couple_rooms_text": None if rooms is None else ("有夫妻房" if rooms else "无夫妻房"),
+        "age_requirement": describe_age(values["age_min"], values["age_max"])
+        if (values["age_min"] or values["age_max"]) else None,
+    }
+
+
 def job_public(job: Job, employer: Employer, *, today: date, full: bool = True) -> dict[str, Any]:
     """A posting as it leaves the building; the employer's accepted complaints are the count kept on the
     employer (market.complaints.services.refresh_employer_count), never counted here."""
@@ -157,11 +187,11 @@ def job_public(job: Job, employer: Employer, *, today: date, full: bool = True) 
         "cert_required": job.cert_required,
         "skill_level_required": job.skill_level_required,
         "cooperation": job.cooperation,
-        "age_requirement": describe_age(job.age_min, job.age_max) if (job.age_min or job.age_max) else None,
         "posted_at": job.posted_at.isoformat(),
         "closes_at": job.closes_at.isoformat(),
         "status": effective_status(job, today),
     }
+    out.update(terms_public(lambda name: getattr(job, name)))
     if job.review_status == REVIEW_HELD:  # only its employer and staff ever see a held posting
         out["status"] = "held"
         out["held_reason"] = job.review_reason

@@ -29,16 +29,35 @@ from market.models import (
 from market.notify import notify
 from market.outbox import enqueue_index, touch
 from market.postings import rules
-from market.postings.rules import below_minimum_wage, screen
+from market.postings.rules import Screening, below_minimum_wage, screen
 from market.sms import SmsSender
-from vocab import regions, taxonomy
-from vocab.terms import BENEFITS, EMPLOYMENT_TYPES, WAGE_UNITS, benefit_mask, monthly
+from vocab import certificates, regions, taxonomy
+from vocab.terms import (
+    BENEFITS,
+    EMPLOYMENT_TYPES,
+    HOURS_PER_DAY_MAX,
+    MEAL_NAMES,
+    MEALS,
+    PAY_CYCLE_NAMES,
+    PAY_CYCLES,
+    SHIFT_PATTERN_NAMES,
+    SHIFT_PATTERNS,
+    WAGE_UNITS,
+    WORKING_AGE_MAX,
+    WORKING_AGE_MIN,
+    benefit_mask,
+    monthly,
+)
 from vocab.trades import resolve_occupation
 
 MAX_OPEN_DAYS = 180
 EDITABLE = ("title", "occupation", "description", "adcode", "address", "lat", "lng", "wage_min", "wage_max",
             "wage_unit", "employment_type", "headcount", "benefits", "cert_required", "skill_level_required",
-            "cooperation", "posted_at", "closes_at")
+            "cooperation", "posted_at", "closes_at", "pay_cycle", "couple_rooms", "shift_pattern", "hours_per_day",
+            "work_hours", "meals", "age_min", "age_max")
+# Asked in every live stream; an age limit given here wins over one read from the text.
+TERMS = ("pay_cycle", "couple_rooms", "shift_pattern", "hours_per_day", "work_hours", "meals", "age_min", "age_max")
+_YES, _NO = ("true", "1", "yes", "有", "提供", "是", "on"), ("false", "0", "no", "无", "没有", "不提供", "否")
 
 
 # A wage or headcount past these is a typing slip; past an INTEGER column it would fail the database.
@@ -91,6 +110,11 @@ def _str(errors: FieldErrors, data: dict, field: str, label: str) -> str:
 
 def clean(data: dict[str, Any], *, today: date, current: Job | None = None) -> dict[str, Any]:
     """Validates a whole posting (an edit is merged over the current one first) and returns clean fields."""
+    # An age limit typed as numbers is the posting's; without one, the text's own words say it.
+    explicit_age = any(data.get(f) not in (None, "") for f in ("age_min", "age_max"))
+    # A change that does not mention the age keeps the limit the posting has, unless the text names one.
+    kept_age = (current.age_min, current.age_max) if current is not None and not (
+        {"age_min", "age_max"} & set(data)) else (None, None)
     if current is not None:
         merged = {f: getattr(current, f) for f in EDITABLE}
         merged.update({k: v for k, v in data.items() if k in EDITABLE})
@@ -169,7 +193,9 @@ def clean(data: dict[str, Any], *, today: date, current: Job | None = None) -> d
     out["benefits"] = [b for b in BENEFITS if b in benefits]
 
     cert = data.get("cert_required") or None
-    if cert and cert not in taxonomy.certificates():
+    if isinstance(cert, str) and cert not in taxonomy.certificates():
+        cert = certificates.canonical(cert.strip()) or cert  # 叉车证 → its official name
+    if cert and cert not in taxonomy.certificates() and certificates.get(cert) is None:
         errors.add("cert_required", "持证要求只能从特种作业等法定证书列表中选择")
     out["cert_required"] = cert
     level = _int(errors, data, "skill_level_required", "技能等级", required=False)
@@ -194,6 +220,7 @@ def clean(data: dict[str, Any], *, today: date, current: Job | None = None) -> d
             errors.add("closes_at", f"招聘期最长 {MAX_OPEN_DAYS} 天")
     out["posted_at"], out["closes_at"] = posted_at, closes_at
 
+    out.update(_terms(errors, data))
     screening = screen(title, description)
     for field, reason in screening.refusals.items():
         errors.add(field, reason)
@@ -201,9 +228,63 @@ def clean(data: dict[str, Any], *, today: date, current: Job | None = None) -> d
                              employment_type=out.get("employment_type"), adcode=out.get("adcode"))
     if low:
         errors.add("wage_min", low)
+    age_min, age_max = out.pop("age_min"), out.pop("age_max")
     errors.raise_if_any()
-    out["age_min"], out["age_max"] = screening.age_min, screening.age_max
-    out["_flag"] = screening.flag_reason
+    if not explicit_age:
+        age_min, age_max = screening.age_min, screening.age_max
+        if age_min is None and age_max is None:
+            age_min, age_max = kept_age
+    out["age_min"], out["age_max"] = age_min, age_max
+    out["_flag"] = Screening({}, age_min, age_max).flag_reason
+    return out
+
+
+def _choice(errors: FieldErrors, data: dict, field: str, allowed: tuple[str, ...], names: dict[str, str],
+            label: str) -> str | None:
+    value = data.get(field)
+    if value in (None, ""):
+        return None
+    if isinstance(value, str):
+        value = value.strip()
+        by_name = {n: code for code, n in names.items()}
+        value = by_name.get(value, value)  # 日结 as well as daily
+    if value not in allowed:
+        errors.add(field, f"{label}只能是：{'、'.join(names[c] for c in allowed)}")
+        return None
+    return value
+
+
+def _terms(errors: FieldErrors, data: dict) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "pay_cycle": _choice(errors, data, "pay_cycle", PAY_CYCLES, PAY_CYCLE_NAMES, "结算方式"),
+        "shift_pattern": _choice(errors, data, "shift_pattern", SHIFT_PATTERNS, SHIFT_PATTERN_NAMES, "班次"),
+        "meals": _choice(errors, data, "meals", MEALS, MEAL_NAMES, "吃饭"),
+    }
+    rooms = data.get("couple_rooms")
+    if isinstance(rooms, str):
+        text = rooms.strip().lower()
+        rooms = None if not text else True if text in _YES else False if text in _NO else rooms
+    if rooms is not None and not isinstance(rooms, bool):
+        errors.add("couple_rooms", "夫妻房应为 true（有）或 false（没有）")
+        rooms = None
+    out["couple_rooms"] = rooms
+    hours = _int(errors, data, "hours_per_day", "每天工作小时数", required=False)
+    if hours is not None and not 1 <= hours <= HOURS_PER_DAY_MAX:
+        errors.add("hours_per_day", f"每天工作小时数应在 1 到 {HOURS_PER_DAY_MAX} 之间")
+    out["hours_per_day"] = hours
+    work_hours = data.get("work_hours")
+    work_hours = work_hours.strip() if isinstance(work_hours, str) else None if work_hours is None else str(work_hours)
+    if work_hours and len(work_hours) > 40:
+        errors.add("work_hours", "上下班时间最多 40 个字，如 8:00-20:00")
+    out["work_hours"] = work_hours or None
+    age_min = _int(errors, data, "age_min", "最小年龄", required=False)
+    age_max = _int(errors, data, "age_max", "最大年龄", required=False)
+    for field, value in (("age_min", age_min), ("age_max", age_max)):
+        if value is not None and not WORKING_AGE_MIN <= value <= WORKING_AGE_MAX:
+            errors.add(field, f"年龄应在 {WORKING_AGE_MIN} 到 {WORKING_AGE_MAX} 周岁之间")
+    if age_min is not None and age_max is not None and age_max < age_min:
+        errors.add("age_max", "最大年龄不能小于最小年龄")
+    out["age_min"], out["age_max"] = age_min, age_max
     return out
 
 

@@ -29,7 +29,17 @@ from search.query import near_km
 from search.suggest import did_you_mean, suggest
 from vocab import regions, taxonomy
 from vocab.certificates import SKILL_LEVELS
-from vocab.terms import BENEFITS, EMPLOYMENT_TYPE_NAMES, EMPLOYMENT_TYPES
+from vocab.terms import (
+    BENEFITS,
+    EMPLOYMENT_TYPE_NAMES,
+    EMPLOYMENT_TYPES,
+    MEAL_NAMES,
+    MEALS,
+    PAY_CYCLE_NAMES,
+    PAY_CYCLES,
+    SHIFT_PATTERN_NAMES,
+    SHIFT_PATTERNS,
+)
 
 bp = Blueprint("postings", __name__)
 
@@ -302,4 +312,6 @@ def _choices() -> dict:
     return {"benefits": BENEFITS, "types": EMPLOYMENT_TYPES, "occupations": list(taxonomy.occupations().values()),
             "certificates": taxonomy.certificates(), "type_names": EMPLOYMENT_TYPE_NAMES,
             "skill_levels": SKILL_LEVELS,
-            "cooperations": taxonomy.cooperation_names()}
+            "cooperations": taxonomy.cooperation_names(), "pay_cycles": PAY_CYCLES,
+            "pay_cycle_names": PAY_CYCLE_NAMES, "shift_patterns": SHIFT_PATTERNS,
+            "shift_pattern_names": SHIFT_PATTERN_NAMES, "meal_choices": MEALS, "meal_names": MEAL_NAMES}

@@ -1,0 +1,245 @@
+"""The live room: a session's fair and stream, the queue of postings and 'next on air', the viewer's card
+with one-tap apply, and who may do what."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlmodel import Session, select
+
+from market import create_app
+from market.models import Application, Fair, LiveApplication, LiveQueueItem
+from tests.test_live import Sse, fast, new_session, on_air
+
+
+@pytest.fixture
+def hub(app):
+    hub = fast(app)
+    yield hub
+    hub.close()
+
+
+@pytest.fixture
+def watch(client, hub):
+    opened = []
+
+    def open_stream(session_id: int, headers: dict | None = None) -> Sse:
+        r = client.get(f"/live/{session_id}/events", headers=headers or {}, buffered=False)
+        opened.append(r)
+        assert r.status_code == 200, r.get_data()
+        return Sse(r.response)
+
+    yield open_stream
+    for r in opened:
+        r.close()
+
+
+@pytest.fixture
+def organiser(make_user):
+    return make_user("organiser")
+
+
+def _fair(engine, organiser_id: int) -> int:
+    with Session(engine) as s:
+        fair = Fair(organiser_id=organiser_id, name="春风行动", kind="spring_breeze", starts_on=date(2026, 2, 1),
+                    ends_on=date(2026, 2, 28), online=True)
+        s.add(fair)
+        s.commit()
+        return fair.id
+
+
+def _sign_in(app, api):
+    browser = app.test_client()
+    r = browser.post("/login", data={"phone": api.user.phone, "password": "password123"})
+    assert r.status_code == 302
+    return browser
+
+
+# ---- the session ----
+
+def test_a_session_may_belong_to_the_organisers_fair_and_carry_its_stream(organiser, make_user, engine):
+    fair_id = _fair(engine, organiser.user.id)
+    r = organiser.post("/api/v1/live/sessions", {"title": "春风行动 · 直播", "fair_id": fair_id,
+                                                 "stream_url": "https://live.douyin.com/123456"})
+    assert r.status_code == 201, r.get_json()
+    body = r.get_json()
+    assert body["fair_id"] == fair_id and body["stream_url"] == "https://live.douyin.com/123456"
+    assert organiser.post("/api/v1/live/sessions", {"title": "只有标题"}).get_json()["fair_id"] is None
+
+    other = make_user("organiser")
+    assert other.post("/api/v1/live/sessions", {"title": "别人的会", "fair_id": fair_id}).status_code == 403
+    r = organiser.post("/api/v1/live/sessions", {"title": "x", "fair_id": 999999, "stream_url": "javascript:alert(1)"})
+    assert r.status_code == 422
+    r = organiser.post("/api/v1/live/sessions", {"title": "", "stream_url": "ftp://x"})
+    assert r.status_code == 422 and set(r.get_json()["error"]["fields"]) == {"title", "stream_url"}
+
+
+def test_the_viewer_page_links_the_stream(organiser, client):
+    r = organiser.post("/api/v1/live/sessions", {"title": "夜场", "stream_url": "https://example.com/live/9"})
+    html = client.get(f"/live/{r.get_json()['id']}").get_data(as_text=True)
+    assert 'href="https://example.com/live/9"' in html and "看直播视频" in html
+
+
+# ---- the queue ----
+
+def test_the_organiser_queues_reorders_removes_and_puts_the_next_on_air(organiser, make_job, make_employer, watch):
+    employer = make_employer()
+    a, b, c = (make_job(employer, title=t) for t in ("电焊工", "普工", "叉车司机"))
+    session_id = new_session(organiser)
+    base = f"/api/v1/live/sessions/{session_id}"
+    for job in (a, b, c):
+        assert organiser.post(f"{base}/queue", {"job_id": job["id"]}).status_code == 201
+    assert organiser.post(f"{base}/queue", {"job_id": a["id"]}).status_code == 201  # twice: still once
+    items = organiser.get(f"{base}/queue").get_json()["items"]
+    assert [i["job_id"] for i in items] == [a["id"], b["id"], c["id"]]
+
+    r = organiser.put(f"{base}/queue", {"job_ids": [c["id"], a["id"], b["id"]]})
+    assert [i["job_id"] for i in r.get_json()["items"]] == [c["id"], a["id"], b["id"]]
+    r = organiser.put(f"{base}/queue", {"job_ids": [c["id"], a["id"]]})
+    assert r.status_code == 422 and "job_ids" in r.get_json()["error"]["fields"]
+    r = organiser.delete(f"{base}/queue/{a['id']}")
+    assert [i["job_id"] for i in r.get_json()["items"]] == [c["id"], b["id"]]
+    assert organiser.delete(f"{base}/queue/{a['id']}").status_code == 404
+
+    stream = watch(session_id)
+    first = organiser.post(f"{base}/next")
+    assert first.status_code == 200 and first.get_json()["on_air_job"]["id"] == c["id"]
+    second = organiser.post(f"{base}/next").get_json()
+    assert second["on_air_job"]["id"] == b["id"]
+    events = stream.wait_events(2)
+    assert [e["data"]["job"]["title"] for e in events] == ["叉车司机", "普工"]
+    assert [e["id"] for e in events] == [first.get_json()["event_id"], second["event_id"]]
+    items = organiser.get(f"{base}/queue").get_json()["items"]
+    assert [(i["aired"], i["on_air"]) for i in items] == [(True, False), (True, True)]
+    r = organiser.post(f"{base}/next")
+    assert r.status_code == 409 and "queue" in r.get_json()["error"]["fields"]
+
+
+def test_a_closed_posting_cannot_be_queued_and_pick_finds_open_ones(organiser, make_job, make_employer):
+    employer = make_employer()
+    job = make_job(employer, title="包装工")
+    paused = make_job(employer, title="包装组长")
+    assert employer.post(f"/api/v1/jobs/{paused['id']}/status", {"action": "pause"}).status_code == 200
+    session_id = new_session(organiser)
+    base = f"/api/v1/live/sessions/{session_id}"
+    assert organiser.post(f"{base}/queue", {"job_id": paused["id"]}).status_code == 409
+    assert organiser.post(f"{base}/queue", {"job_id": 987654}).status_code == 422
+    assert organiser.post(f"{base}/queue", {"job_id": "abc"}).status_code == 422
+    organiser.post(f"{base}/queue", {"job_id": job["id"]})
+    picks = organiser.get(f"{base}/pick?q=包装").get_json()["items"]
+    assert [(p["id"], p["queued"]) for p in picks] == [(job["id"], True)]
+
+
+def test_only_the_sessions_organiser_or_staff_changes_the_queue(organiser, make_user, make_job, make_worker, admin,
+                                                                 make_employer, session):
+    job = make_job()
+    session_id = new_session(organiser)
+    base = f"/api/v1/live/sessions/{session_id}"
+    for intruder in (make_user("organiser"), make_worker(), make_employer()):
+        assert intruder.post(f"{base}/queue", {"job_id": job["id"]}).status_code == 403
+        assert intruder.put(f"{base}/queue", {"job_ids": []}).status_code == 403
+        assert intruder.post(f"{base}/next").status_code == 403
+        assert intruder.get(f"{base}/queue").status_code == 403
+        assert intruder.get(f"{base}/console").status_code == 403
+        assert intruder.get(f"{base}/report").status_code == 403
+    assert session.exec(select(LiveQueueItem)).all() == []
+    assert admin.post(f"{base}/queue", {"job_id": job["id"]}).status_code == 201
+
+
+def test_the_console_page_runs_the_queue_with_forms(app, organiser, make_job, make_user):
+    job = make_job(title="模具钳工")
+    browser = _sign_in(app, organiser)
+    r = browser.post("/organiser/live", data={"title": "现场直播", "stream_url": "不是网址"})
+    assert r.status_code == 422 and "直播视频地址" in r.get_data(as_text=True)
+    assert 'value="现场直播"' in r.get_data(as_text=True)  # what was typed is kept
+    r = browser.post("/organiser/live", data={"title": "现场直播"})
+    assert r.status_code == 302
+    console = r.headers["Location"]
+    session_id = int(console.rsplit("/", 1)[1])
+    page = browser.get(f"{console}?q=钳工").get_data(as_text=True)
+    assert "模具钳工" in page and f'action="/organiser/live/{session_id}/queue"' in page
+    assert browser.post(f"/organiser/live/{session_id}/queue", data={"job_id": job["id"]}).status_code == 302
+    r = browser.post(f"/organiser/live/{session_id}/queue", data={"job_id": "987654"})
+    assert r.status_code == 422 and "987654" in r.get_data(as_text=True)
+    assert browser.post(f"/organiser/live/{session_id}/next").status_code == 302
+    page = browser.get(console).get_data(as_text=True)
+    assert "上播中" in page and "模具钳工" in page
+    assert _sign_in(app, make_user("organiser")).get(console).status_code == 403
+
+
+# ---- the card ----
+
+def test_a_viewer_applies_from_the_card_once_however_often_they_tap(organiser, make_job, make_worker, session,
+                                                                    client):
+    job = make_job(title="电焊工", pay_cycle="daily", couple_rooms=True, shift_pattern="two_shifts",
+                   hours_per_day=10, meals="three_meals", age_min=18, age_max=55)
+    session_id = new_session(organiser)
+    worker = make_worker()
+    path = f"/api/v1/live/sessions/{session_id}/applications"
+    r = worker.post(path, {"job_id": job["id"]})
+    assert r.status_code == 404  # not on air in this session yet
+    on_air(organiser, session_id, job["id"])
+    html = client.get(f"/live/{session_id}").get_data(as_text=True)
+    for words in ("日结", "包三餐，包住，有夫妻房", "两班倒，每天 10 小时", "18-55周岁", "一键投递这个岗位"):
+        assert words in html
+    first = worker.post(path, {"job_id": job["id"]}, headers={"Idempotency-Key": "tap-1"})
+    assert first.status_code == 201, first.get_json()
+    again = worker.post(path, {"job_id": job["id"]}, headers={"Idempotency-Key": "tap-1"})
+    assert again.status_code == 200 and again.get_json()["id"] == first.get_json()["id"]
+    other_path = worker.post(f"/api/v1/jobs/{job['id']}/applications", {})
+    assert other_path.status_code == 200 and other_path.get_json()["id"] == first.get_json()["id"]
+    assert len(session.exec(select(Application)).all()) == 1
+    assert len(session.exec(select(LiveApplication)).all()) == 1
+    assert worker.post(path, {"job_id": "x"}).status_code == 422
+
+
+def test_without_javascript_the_card_applies_with_a_plain_form(app, organiser, make_job, make_worker, session):
+    job = make_job(title="普工")
+    session_id = new_session(organiser)
+    on_air(organiser, session_id, job["id"])
+    worker = make_worker()
+    browser = _sign_in(app, worker)
+    page = browser.get(f"/live/{session_id}").get_data(as_text=True)
+    assert f'action="/live/{session_id}/apply"' in page
+    form = {"job_id": str(job["id"]), "idempotency_key": "page-key-1"}
+    r = browser.post(f"/live/{session_id}/apply", data=form)
+    assert r.status_code == 302 and r.headers["Location"].endswith(f"/live/{session_id}")
+    page = browser.get(f"/live/{session_id}").get_data(as_text=True)
+    assert "投递成功" in page and "您已投递：已投递" in page
+    assert browser.post(f"/live/{session_id}/apply", data=form).status_code == 302
+    assert len(session.exec(select(Application)).all()) == 1
+    # The card's script asks for JSON and stays on the page.
+    r = browser.post(f"/live/{session_id}/apply", data=form, headers={"Accept": "application/json"})
+    assert r.status_code == 200 and r.get_json() == {"created": False, "message": "您已投递过这个岗位"}
+    # Signed out, the button leads to sign-in; an employer cannot apply.
+    anonymous = app.test_client().post(f"/live/{session_id}/apply", data=form)
+    assert anonymous.status_code == 302 and "/login" in anonymous.headers["Location"]
+
+
+def test_the_card_apply_is_rate_limited_per_account(database_url, tmp_path, make_user, make_job, make_worker):
+    limited = create_app({"DATABASE_URL": database_url, "TESTING": True, "SEARCH_ENABLED": False,
+                          "MODEL_DIR": str(tmp_path / "models"), "REDIS_URL": None, "RATELIMIT_ENABLED": True,
+                          "WTF_CSRF_ENABLED": False})
+    try:
+        organiser = make_user("organiser")
+        job = make_job()
+        session_id = new_session(organiser)
+        on_air(organiser, session_id, job["id"])
+        worker = make_worker()
+        client = limited.test_client()
+        headers = {"Authorization": f"Bearer {worker.token}"}
+        statuses = [client.post(f"/api/v1/live/sessions/{session_id}/applications", json={"job_id": job["id"]},
+                                headers=headers).status_code for _ in range(12)]
+        assert statuses[0] == 201 and statuses[1:10] == [200] * 9 and statuses[10:] == [429, 429]
+        r = client.post(f"/api/v1/live/sessions/{session_id}/applications", json={"job_id": job["id"]},
+                        headers=headers)
+        assert r.get_json()["error"]["code"] == "rate_limited" and r.headers["Retry-After"]
+        # Another account from the same address still gets through.
+        other = make_worker()
+        r = client.post(f"/api/v1/live/sessions/{session_id}/applications", json={"job_id": job["id"]},
+                        headers={"Authorization": f"Bearer {other.token}"})
+        assert r.status_code == 201
+    finally:
+        limited.extensions["live"].close()
+        limited.extensions["market"].engine.dispose()
