@@ -80,7 +80,7 @@ def floor(name: str) -> tuple[int, str]:
         return 1, parts[0]
     if parts[0] == "bench" or name in ("market", "market.cli", "market.launch", "market.demo"):
         return 5, name
-    if parts[-1] in ("views", "recommend_views") or name in ("market.web", "market.pages", "market.health",
+    if parts[-1] in ("views", "recommend_views", "pages") or name in ("market.web", "market.pages", "market.health",
                                                              "market.openapi", "market.errors_http",
                                                              "market.extensions"):
         return 4, name

@@ -32,7 +32,8 @@ def test_no_template_has_inline_script_or_event_handlers():
     for path in TEMPLATES.rglob("*.html"):
         html = path.read_text(encoding="utf-8")
         for tag in re.findall(r"<script\b[^>]*>", html, flags=re.I):
-            if "src=" not in tag:
+            # A JSON data block (the numbers a chart draws) is never run, so the CSP has no say over it.
+            if "src=" not in tag and 'type="application/json"' not in tag:
                 offenders.append(f"{path.relative_to(TEMPLATES)}: {tag}")
         if re.search(r"\son[a-z]+\s*=", html) or "javascript:" in html:
             offenders.append(f"{path.relative_to(TEMPLATES)}: inline event handler")

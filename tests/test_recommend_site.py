@@ -5,7 +5,8 @@ from datetime import timedelta
 from sqlalchemy import update
 from sqlmodel import Session
 
-from market.models import HIRED, Application, Job
+from market import clock
+from market.models import HIRED, Application, Employer, Job
 from market.recommend import training_data
 from matching import model as model_mod
 from matching.offline import rank_market
@@ -19,6 +20,10 @@ TRADES = [("welder", "电焊工", "二保焊"), ("cook", "厨师", "炒锅"), ("
 
 def _market(make_employer, make_worker, session, today):
     employers = [make_employer(name=f"第{i}号劳务有限公司", adcode=PLACES[i]) for i in range(3)]
+    # Established employers: ten postings at once from a new account are held as a burst (never shown).
+    session.exec(update(Employer).where(Employer.id.in_([e.employer_id for e in employers]))
+                 .values(created_at=clock.now() - timedelta(days=60)))
+    session.commit()
     jobs = []
     for i in range(30):
         code, title, words = TRADES[i % len(TRADES)]

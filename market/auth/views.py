@@ -271,9 +271,14 @@ def _code_then_form(template: str, purpose: str, finish):
         commit()
     except AppError as exc:
         db().rollback()
-        wait = _wait_context(getattr(exc, "retry_after", None) or RESEND_AFTER_SECONDS) if exc.status == 429 else {}
+        if exc.status == 429:  # a limit per phone or address: the form kept, and when to try again
+            seconds = int(getattr(exc, "retry_after", None) or RESEND_AFTER_SECONDS)
+            wait = _wait_context(seconds)
+            message = f"操作太频繁，请在 {wait['wait_until_text']} 以后（约 {seconds} 秒后）再试"
+            return render_template(template, form=form, errors=exc.fields, error=message, code_sent=code_sent,
+                                   **wait), 429, {"Retry-After": str(seconds)}
         return render_template(template, form=form, errors=exc.fields, error=exc.message,
-                               code_sent=code_sent, **wait), exc.status
+                               code_sent=code_sent), exc.status
     _sign_in(user)
     return None
 

@@ -25,21 +25,13 @@ from market.models import (
     Worker,
 )
 from market.postings import browse
+from market.postings import pages as job_form
 from market.postings import services as postings
 from market.postings.access import load_job, visible_to
 from market.web import api, api_user, commit, db, json_body, ok, page_user, roles_required
 from market.workers.services import require_worker
-from vocab import taxonomy
-from vocab.terms import BENEFITS, EMPLOYMENT_TYPE_NAMES, EMPLOYMENT_TYPES
 
 bp = Blueprint("fairs", __name__)
-
-
-def _choices() -> dict:
-    """What the posting form (employer/job_form.html) offers, from the vocabulary."""
-    return {"benefits": BENEFITS, "types": EMPLOYMENT_TYPES, "occupations": list(taxonomy.occupations().values()),
-            "certificates": taxonomy.certificates(), "type_names": EMPLOYMENT_TYPE_NAMES,
-            "cooperations": taxonomy.cooperation_names()}
 RUNNERS = (ORGANISER, ADMIN)
 
 
@@ -287,19 +279,13 @@ def new_fair_job_page(fair_id: int):
     services.approved_signup(db(), fair, employer)
     heading = f"在“{fair.name}”现场发布岗位"
     if request.method == "POST":
-        data = {k: v for k, v in request.form.items() if k in postings.EDITABLE}
-        data["benefits"] = request.form.getlist("benefits")
-        try:
-            services.post_at_fair(session=db(), fair=fair, employer=employer, actor=user, data=data)
-            commit()
-        except AppError as exc:
-            db().rollback()
-            return render_template("employer/job_form.html", form=request.form, errors=exc.fields,
-                                   error=exc.message, heading=heading, **_choices()), exc.status
+        _, page = job_form.save(lambda data: services.post_at_fair(session=db(), fair=fair, employer=employer,
+                                                                    actor=user, data=data), heading=heading)
+        if page is not None:
+            return page
         flash("岗位已发布并带到展位")
         return redirect(url_for("fairs.employer_fair_page", fair_id=fair_id))
-    return render_template("employer/job_form.html", form={"closes_at": fair.ends_on.isoformat()}, errors={},
-                           heading=heading, **_choices())
+    return job_form.render({"closes_at": fair.ends_on.isoformat()}, {}, heading=heading)
 
 
 # ---- Job sheets ----

@@ -20,25 +20,17 @@ from market.models import (
     User,
     Worker,
 )
-from market.places import form as place_form
 from market.postings import browse, services
+from market.postings import pages as job_form
 from market.postings.access import load_job, own_job, visible_to
 from market.web import api, api_user, commit, confirmation, db, json_body, ok, page_user, roles_required
 from market.workers.services import worker_for_employer, worker_of
 from search.query import near_km
 from search.suggest import did_you_mean, suggest
 from vocab import regions, taxonomy
-from vocab.certificates import SKILL_LEVELS
 from vocab.terms import (
     BENEFITS,
-    EMPLOYMENT_TYPE_NAMES,
     EMPLOYMENT_TYPES,
-    MEAL_NAMES,
-    MEALS,
-    PAY_CYCLE_NAMES,
-    PAY_CYCLES,
-    SHIFT_PATTERN_NAMES,
-    SHIFT_PATTERNS,
 )
 
 bp = Blueprint("postings", __name__)
@@ -215,48 +207,13 @@ def employer_jobs():
     return render_template("employer/jobs.html", employer=employer, jobs=jobs)
 
 
-JOB_PLACES = {"adcode": "工作地点"}
-
-
-def _form_data() -> tuple[dict, dict[str, str], dict[str, list[dict]]]:
-    data = {k: v for k, v in request.form.items() if k in services.EDITABLE}
-    data["benefits"] = request.form.getlist("benefits")
-    places, errors, choices = place_form.read_all(request.form, JOB_PLACES)
-    data["adcode"] = places["adcode"] or ""
-    return data, errors, choices
-
-
-def _job_form(form, errors: dict, *, job: Job | None = None, error: str | None = None,
-              status: int = 200, choices: dict | None = None, stepped: bool = False):
-    posted = form is request.form
-    picker = place_form.picker(form if posted else None, "adcode", None if posted else form.get("adcode"),
-                               stepped=stepped, candidates=(choices or {}).get("adcode"))
-    return render_template("employer/job_form.html", form=form, errors=errors, error=error, job=job, place=picker,
-                           **_choices()), status
-
-
-def _save_job(call, job: Job | None = None):
-    """Posts the form through ``call``; on any mistake the form comes back as typed, the field marked."""
-    if place_form.STEP in request.form:
-        return None, _job_form(request.form, {}, job=job, stepped=True)
-    data, place_errors, choices = _form_data()
-    try:
-        saved = place_form.checked(place_errors, lambda: call(data))
-        commit()
-    except AppError as exc:
-        db().rollback()
-        return None, _job_form(request.form, exc.fields, job=job, error=exc.message, status=exc.status,
-                               choices=choices)
-    return saved, None
-
-
 @bp.route("/employer/jobs/new", methods=["GET", "POST"])
 @roles_required(EMPLOYER)
 def new_job():
     user = page_user()
     employer = _my_employer(user)
     if request.method == "POST":
-        job, page = _save_job(lambda data: services.create_job(session=db(), employer=employer, actor=user,
+        job, page = job_form.save(lambda data: services.create_job(session=db(), employer=employer, actor=user,
                                                                 data=data))
         if page is not None:
             return page
@@ -265,7 +222,7 @@ def new_job():
         else:
             flash("岗位已发布" + ("（含年龄要求，人社部门会复核）" if job.review_status == REVIEW_FLAGGED else ""))
         return redirect(url_for("postings.employer_jobs"))
-    return _job_form({}, {})
+    return job_form.render({}, {})
 
 
 @bp.route("/employer/jobs/<int:job_id>/edit", methods=["GET", "POST"])
@@ -274,12 +231,12 @@ def edit_job(job_id: int):
     user = page_user()
     job, _ = own_job(db(), job_id, user)
     if request.method == "POST":
-        _, page = _save_job(lambda data: services.update_job(session=db(), job=job, actor=user, data=data), job)
+        _, page = job_form.save(lambda data: services.update_job(session=db(), job=job, actor=user, data=data), job)
         if page is not None:
             return page
         flash("已保存")
         return redirect(url_for("postings.employer_jobs"))
-    return _job_form({f: getattr(job, f) for f in services.EDITABLE}, {}, job=job)
+    return job_form.render({f: getattr(job, f) for f in services.EDITABLE}, {}, job=job)
 
 
 @bp.post("/employer/jobs/<int:job_id>/status")
@@ -308,10 +265,3 @@ def job_applicants(job_id: int):
                            items=applicants(job))
 
 
-def _choices() -> dict:
-    return {"benefits": BENEFITS, "types": EMPLOYMENT_TYPES, "occupations": list(taxonomy.occupations().values()),
-            "certificates": taxonomy.certificates(), "type_names": EMPLOYMENT_TYPE_NAMES,
-            "skill_levels": SKILL_LEVELS,
-            "cooperations": taxonomy.cooperation_names(), "pay_cycles": PAY_CYCLES,
-            "pay_cycle_names": PAY_CYCLE_NAMES, "shift_patterns": SHIFT_PATTERNS,
-            "shift_pattern_names": SHIFT_PATTERN_NAMES, "meal_choices": MEALS, "meal_names": MEAL_NAMES}

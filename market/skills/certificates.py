@@ -27,7 +27,10 @@ def parse(errors: FieldErrors, raw: object, *, held: list[dict] | None = None) -
     """
     before = {c["name"]: c for c in held or []}
     out: list[dict] = []
-    items = raw if isinstance(raw, list) else []
+    if raw is not None and not isinstance(raw, list):
+        errors.add("certificates", "证书（certificates）应为列表")
+        return []
+    items = raw or []
     if len(items) > MAX_CERTIFICATES:
         errors.add("certificates", f"证书最多填 {MAX_CERTIFICATES} 个")
         return []
