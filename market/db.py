@@ -62,10 +62,11 @@ def make_engine(url: str) -> Engine:
 
 
 # A statement that must wait for SQLite's lock waits inside SQLite (a C call: under gevent the whole
-# worker's hub waits with it) at most this long. Write transactions never wait there: they take the lock
-# with BEGIN IMMEDIATE in a loop that sleeps between tries, which under gevent lets every other green
-# thread run (health checks, searches, streams).
-SQLITE_BUSY_SECONDS = 2.0
+# worker's hub waits with it) at most this long. Write transactions that say so (write_intent, the relay,
+# imports) never wait there: they take the lock with BEGIN IMMEDIATE in a loop that sleeps between tries,
+# which under gevent lets every other green thread run (health checks, searches, streams). This bound is
+# the safety net for a plain transaction that writes: long enough that a busy moment is not a refusal.
+SQLITE_BUSY_SECONDS = 10.0
 LOCK_WAIT_SECONDS = 30.0
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import text
 from sqlmodel import Session, SQLModel
 
 from market import clock, create_app
-from market.db import make_engine
+from market.db import make_engine, write_intent
 from market.migrate import upgrade
 
 TEST_DB = os.environ.get("MARKET_TEST_DB") or ""
@@ -146,9 +146,11 @@ def make_user(app, client):
     def make(role: str = "worker", *, name: str = "", password: str = "password123", **_) -> Api:
         engine = app.extensions["market"].engine
         with Session(engine, expire_on_commit=False) as s:
+            write_intent(s)  # as every writer outside a request does: the relay may be writing too
             user = create_user(session=s, phone=unique_phone(), password=password, role=role,
                                name=name or {"worker": "王师傅", "employer": "招工单位", "admin": "人社窗口"}.get(role, "组织者"))
             s.commit()
+            write_intent(s)
             token = issue_token(user, app.config["SECRET_KEY"], session=s, label="tests")
             s.commit()
         return Api(app.test_client(), user, token)

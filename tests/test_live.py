@@ -414,7 +414,10 @@ def test_organiser_page_runs_a_session_with_forms(app, organiser, make_job, make
     r = browser.post(f"/organiser/live/{session_id}/on-air", data={"job_id": str(job["id"])})
     assert r.status_code == 302
     assert app.test_client().get(f"/api/v1/live/sessions/{session_id}").get_json()["on_air_job"]["id"] == job["id"]
-    assert browser.post(f"/organiser/live/{session_id}/end").status_code == 302
+    asked = browser.post(f"/organiser/live/{session_id}/end")  # ending cannot be undone: it asks first
+    assert asked.status_code == 200 and "确定结束这场直播吗？" in asked.get_data(as_text=True)
+    assert app.test_client().get(f"/api/v1/live/sessions/{session_id}").get_json()["status"] != "ended"
+    assert browser.post(f"/organiser/live/{session_id}/end", data={"confirm": "yes"}).status_code == 302
     assert app.test_client().get(f"/api/v1/live/sessions/{session_id}").get_json()["status"] == "ended"
 
     worker = _sign_in(app, make_user("worker"))

@@ -181,6 +181,7 @@ def test_fairs_held_in_the_period_by_kind(fairs, market, admin, session):
         assert rows["spring_breeze"]["applications"] >= 5
 
 
+@pytest.fixture
 def complaints(session, make_employer, make_worker):
     """March 2026. Against an employer in 广东: five complaints, resolved after 1, 2, 3 and 4 days and one
     still being handled. Against one in 贵州: two, resolved after 10 days. One more filed at 00:30 Beijing time

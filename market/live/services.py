@@ -458,7 +458,7 @@ def console(session: Session, live: LiveSession, *, ranker: RankerService, today
         if workers:
             by_id = {w.id: w for w in workers}
             scored = ranker.ranker().candidates(to_posting(job), [to_profile(w) for w in workers], 10, as_of=today,
-                                                track=track_record(session))
+                                                track=track_record(session, today))
             matched_viewers = [{"worker": worker_for_employer(by_id[int(s.id)]), "score": round(s.score, 4),
                                 "reasons": s.reasons} for s in scored]
         candidates = [{"worker": worker_for_employer(w), "score": round(s.score, 4), "reasons": s.reasons}
