@@ -26,7 +26,7 @@ class MarketState:
     ranker: Any = None  # market.recommend.RankerService
 
 
-def create_app(overrides: dict[str, Any] | None = None):  # noqa: ANN201
+def create_app(overrides: dict[str, Any] | None = None):
     from flask import Flask, g, request
 
     from market import errors_http, extensions

@@ -191,7 +191,7 @@ def _unclaimed(session: Session, phone: str, role: str, name: str) -> User:
     return user
 
 
-def _job_data(rng: random.Random, occupation: str, adcode: str, today) -> dict:  # noqa: ANN001
+def _job_data(rng: random.Random, occupation: str, adcode: str, today) -> dict:
     title, lo, hi, unit, etype, benefits, cert, text = TEMPLATES[occupation]
     return {"title": title, "occupation": occupation, "description": text, "adcode": adcode,
             "wage_min": lo, "wage_max": hi, "wage_unit": unit, "employment_type": etype,
@@ -279,7 +279,7 @@ def load_demo(session: Session, *, cipher: PersonalDataCipher) -> list[tuple[str
     return [(role, phone, PASSWORD) for role, phone, _ in ACCOUNTS]
 
 
-def _applications(session: Session, rng: random.Random, people, jobs, today) -> None:  # noqa: ANN001
+def _applications(session: Session, rng: random.Random, people, jobs, today) -> None:
     """Each person applies to postings of their trade (and a nearby one or two); employers move them on,
     so the pipelines show every outcome and the flows page has its provinces."""
     by_trade: dict[str, list] = {}
@@ -315,7 +315,7 @@ def _applications(session: Session, rng: random.Random, people, jobs, today) -> 
     session.flush()
 
 
-def _fairs_and_complaints(session: Session, people, jobs, organiser: User, today) -> None:  # noqa: ANN001
+def _fairs_and_complaints(session: Session, people, jobs, organiser: User, today) -> None:
     session.add(Fair(organiser_id=organiser.id, name="2026 春风行动·东莞专场招聘会", kind="spring_breeze",
                      starts_on=today + timedelta(days=3), ends_on=today + timedelta(days=4), online=True,
                      adcode="441900", address="东莞市人力资源市场一楼大厅", target_groups=["脱贫人口", "返乡"],

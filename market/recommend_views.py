@@ -30,7 +30,7 @@ def _for_worker(worker: Worker, k: int) -> dict:
     ids = {j.employer_id for j, _ in scored + blocked}
     employers = {e.id: e for e in db().exec(select(Employer).where(Employer.id.in_(ids)))}
 
-    def public(job):  # noqa: ANN001, ANN202
+    def public(job):
         return browse.job_public(job, employers[job.employer_id], today=today, full=False)
 
     return {
@@ -62,7 +62,7 @@ def api_candidates(job_id: int):
                          for w, s in found], "empty_reason": why})
 
 
-def _invite(user, job_id: int, worker_id: object) -> bool:  # noqa: ANN001
+def _invite(user, job_id: int, worker_id: object) -> bool:
     job, employer = own_job(db(), job_id, user)
     if not str(worker_id or "").isdigit():
         raise Invalid({"worker_id": "请指明要邀请的求职者（worker_id）"})

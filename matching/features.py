@@ -144,7 +144,7 @@ def _canonical_certificate(name: str) -> str | None:
     return certificate_vocab.canonical(name)
 
 
-def _certificate_keys(names) -> frozenset[str]:  # noqa: ANN001
+def _certificate_keys(names) -> frozenset[str]:
     """A certificate's names as typed plus the catalogue's official name for each ("焊工证（中级）" →
     特种作业操作证（焊接与热切割作业）): two names of one certificate share a key."""
     keys = set(names)

@@ -58,6 +58,11 @@ def _trade_name(x: np.ndarray, posting_occ: int) -> str:
     return taxonomy.name_of(occupation_codes()[posting_occ]) if posting_occ >= 0 else ""
 
 
+def _category(posting_occ: int) -> str:
+    occupation = taxonomy.get(occupation_codes()[posting_occ])
+    return occupation.category if occupation else ""
+
+
 def _years_text(years: float) -> str:
     return f"（{int(years)}年经验）" if years and years >= 1 else ""
 
@@ -174,9 +179,10 @@ def _other_trade_reason(x: np.ndarray, posting: Posting, worker: WorkerProfile, 
     """Why a posting of a trade the worker did not choose is shown at all (``matching.rules.trade_allowed``)."""
     code = occupation_codes()[posting_occ]
     occ = taxonomy.get(code)
-    mine = [c for c, _ in worker.occupations if taxonomy.get(c)]
+    held = [o for o in (taxonomy.get(c) for c, _ in worker.occupations) if o is not None]
+    mine = [o.code for o in held]
     if x[F["trade_category_held"]] and occ:
-        same = next((taxonomy.name_of(c) for c in mine if taxonomy.get(c).category == occ.category), "")
+        same = next((o.name for o in held if o.category == occ.category), "")
         return f"相近工种：{occ.name}（与您的{same}同属{occ.category}）" if same else f"相近工种：{occ.name}"
     if x[F["history_trade_share"]] > 0:
         return f"您应聘过{occ.name if occ else ''}岗位"
@@ -201,7 +207,7 @@ def employer_reasons(x: np.ndarray, posting: Posting, worker: WorkerProfile, pos
     if x[F["trade_held"]] and name:
         out.append(f"工种对口：{name}{_years_text(x[F['years_in_trade']])}")
     elif x[F["trade_category_held"]] and posting_occ >= 0:
-        out.append(f"有{taxonomy.get(occupation_codes()[posting_occ]).category}行业经验")
+        out.append(f"有{_category(posting_occ)}行业经验")
     if posting.cert_required and x[F["cert_held"]]:
         out.append(_certificate_text(posting.cert_required, worker))
     held = int(x[F["skill_level_held"]])

@@ -27,7 +27,7 @@ from market.workers import services as workers
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
-def _sms():  # noqa: ANN202
+def _sms():
     return current_app.extensions["market"].sms
 
 

@@ -15,7 +15,7 @@ bp = Blueprint("organisers", __name__)
 APPLY_LIMIT = "10 per hour"
 
 
-def _sms():  # noqa: ANN202
+def _sms():
     return current_app.extensions["market"].sms
 
 

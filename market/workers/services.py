@@ -35,7 +35,7 @@ def require_worker(session: Session, user: User) -> Worker:
     return worker
 
 
-def _occupations(errors: FieldErrors, raw) -> list[dict]:  # noqa: ANN001
+def _occupations(errors: FieldErrors, raw) -> list[dict]:
     out = []
     for item in raw or []:
         code = item.get("code") if isinstance(item, dict) else item
@@ -55,7 +55,7 @@ def _occupations(errors: FieldErrors, raw) -> list[dict]:  # noqa: ANN001
     return out
 
 
-def _certificates(errors: FieldErrors, raw) -> list[dict]:  # noqa: ANN001
+def _certificates(errors: FieldErrors, raw) -> list[dict]:
     out = []
     for item in raw or []:
         name = str((item.get("name") if isinstance(item, dict) else item) or "").strip()

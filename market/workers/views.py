@@ -16,7 +16,7 @@ from vocab.terms import MOBILITIES, MOBILITY_NAMES, PREFERRED_TYPE_NAMES, PREFER
 bp = Blueprint("workers", __name__)
 
 
-def _cipher():  # noqa: ANN202
+def _cipher():
     return current_app.extensions["market"].cipher
 
 

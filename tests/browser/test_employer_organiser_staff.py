@@ -16,7 +16,7 @@ pytestmark = pytest.mark.browser
 SIDEWAYS_OVERFLOW = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
 
 
-def click_through(page, button) -> None:  # noqa: ANN001
+def click_through(page, button) -> None:
     """Click an action, and its confirmation step when the page asks for one."""
     with page.expect_navigation():
         button.click()
@@ -26,12 +26,12 @@ def click_through(page, button) -> None:  # noqa: ANN001
             confirm.first.click()
 
 
-def fits(page) -> None:  # noqa: ANN001
+def fits(page) -> None:
     page.wait_for_load_state()
     assert page.evaluate(SIDEWAYS_OVERFLOW) <= 0, f"{page.url} scrolls sideways on a phone"
 
 
-def test_refused_employer_corrects_and_is_approved(live, open_phone, login) -> None:  # noqa: ANN001
+def test_refused_employer_corrects_and_is_approved(live, open_phone, login) -> None:
     boss = open_phone()
     boss_phone = new_phone_number()
     register_through_pages(boss, live, role="employer", phone_number=boss_phone, name="李老板")
@@ -90,7 +90,7 @@ def test_refused_employer_corrects_and_is_approved(live, open_phone, login) -> N
     expect(boss.locator("a:has-text('管理岗位')")).to_be_visible()
 
 
-def test_employer_invites_a_candidate_who_applies_and_is_hired(live, open_phone, login) -> None:  # noqa: ANN001
+def test_employer_invites_a_candidate_who_applies_and_is_hired(live, open_phone, login) -> None:
     boss_phone, employer_id = live.make_employer()
     worker_phone = live.make_worker(name="陈师傅")
     boss = open_phone()
@@ -147,7 +147,7 @@ def test_employer_invites_a_candidate_who_applies_and_is_hired(live, open_phone,
     expect(worker.locator("li.card").first).to_contain_text("已被录用")
 
 
-def test_an_organiser_applies_from_the_site_and_staff_approve(live, open_phone, login) -> None:  # noqa: ANN001
+def test_an_organiser_applies_from_the_site_and_staff_approve(live, open_phone, login) -> None:
     visitor = open_phone()
     visitor.goto(live("/register"))
     visitor.click("a:has-text('申请组织者账号')")
@@ -191,7 +191,7 @@ def test_an_organiser_applies_from_the_site_and_staff_approve(live, open_phone, 
     expect(organiser.locator("header a:has-text('直播带岗')")).to_be_visible()
 
 
-def test_staff_review_a_flagged_posting_and_read_the_audit_trail(live, open_phone, login) -> None:  # noqa: ANN001
+def test_staff_review_a_flagged_posting_and_read_the_audit_trail(live, open_phone, login) -> None:
     boss_phone, employer_id = live.make_employer(name="东莞市长安精密五金有限公司")
     live.make_job(employer_id, title="普工（长白班）", occupation="factory_worker",
                   description="流水线装配，年龄18-35周岁。")
