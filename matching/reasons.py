@@ -189,6 +189,8 @@ def _other_trade_reason(x: np.ndarray, posting: Posting, worker: WorkerProfile, 
     asked = [c for c in taxonomy.occupations_in(posting.description) if c in mine]
     if asked:
         return f"岗位也需要{taxonomy.name_of(asked[0])}"
+    if held and occ:
+        return f"其他工种：{occ.name}（您选的是{'、'.join(o.name for o in held[:2])}），因地点和待遇推荐"
     return ""
 
 
