@@ -9,7 +9,7 @@ Rules applied outside the model, whatever the model says (``matching.rules``, th
   its names (``blocked_by_certificate`` lists them, with the certificate that would open them);
 - a posting the worker already applied to (or was hired for) is not recommended again;
 - a local-only worker (只在本地) sees nothing beyond ``rules.LOCAL_MAX_KM``;
-- a trade the worker did not choose is shown only with a reason that says why (相近工种 …);
+- a trade the worker did not choose always carries a reason that says why (相近工种 …, 其他工种 …);
 - drawbacks (工资低于期望 22%, a stated age limit) are caveats, apart from the reasons;
 - a posting whose own text states an age limit the worker is outside is lowered, with that reason shown
   (the model itself never sees age, gender, ethnicity or priority groups);

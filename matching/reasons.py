@@ -179,16 +179,18 @@ def _other_trade_reason(x: np.ndarray, posting: Posting, worker: WorkerProfile, 
     """Why a posting of a trade the worker did not choose is shown at all (``matching.rules.trade_allowed``)."""
     code = occupation_codes()[posting_occ]
     occ = taxonomy.get(code)
-    mine = [c for c, _ in worker.occupations if taxonomy.get(c)]
+    held = [o for o in (taxonomy.get(c) for c, _ in worker.occupations) if o is not None]
+    mine = [o.code for o in held]
     if x[F["trade_category_held"]] and occ:
-        same = next((taxonomy.name_of(c) for c in mine
-                     if (held := taxonomy.get(c)) is not None and held.category == occ.category), "")
+        same = next((o.name for o in held if o.category == occ.category), "")
         return f"相近工种：{occ.name}（与您的{same}同属{occ.category}）" if same else f"相近工种：{occ.name}"
     if x[F["history_trade_share"]] > 0:
         return f"您应聘过{occ.name if occ else ''}岗位"
     asked = [c for c in taxonomy.occupations_in(posting.description) if c in mine]
     if asked:
         return f"岗位也需要{taxonomy.name_of(asked[0])}"
+    if held and occ:
+        return f"其他工种：{occ.name}（您选的是{'、'.join(o.name for o in held[:2])}），因地点和待遇推荐"
     return ""
 
 

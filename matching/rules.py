@@ -5,10 +5,12 @@
 - **Applied before.** A posting the worker applied to (hired or not) never comes back.
 - **只在本地.** A worker who works only locally never sees a posting more than ``LOCAL_MAX_KM`` away
   from where they are now (straight-line, between the places' centroids when that is all we know).
-- **Trades.** For a worker who chose trades, a posting of another trade is shown only with a reason that
-  says why: a trade of the same line of work (相近工种), a trade the worker applied to before, or the
-  posting's own text asking for one of the worker's trades. A posting whose trade is not known stays,
-  with a caveat that says so.
+- **Trades.** For a worker who chose trades, a posting of another trade always carries a reason that says
+  why (``reasons.worker_reasons``): a trade of the same line of work (相近工种), a trade the worker applied
+  to before, the posting's own text asking for one of the worker's trades, or, failing those, that it is
+  another trade shown for its place and pay. It is not left out: on the benchmark market (market-v1)
+  54% of the applications workers made went to trades they had not listed nor related ones
+  (``trade_allowed`` measures it), and leaving them out cut the model's nDCG@10 from 0.286 to 0.183.
 
 Each rule is a numpy mask over pairs (worker row, posting row), the same for the site (``Ranker.recommend``)
 and the offline evaluation (``Ranker.recommend_many``).
@@ -44,7 +46,8 @@ def within_reach(workers: WorkerBlock, index: PostingIndex, wi: np.ndarray, pi: 
 
 
 def trade_allowed(workers: WorkerBlock, index: PostingIndex, wi: np.ndarray, pi: np.ndarray) -> np.ndarray:
-    """The posting's trade is one the worker chose, or there is a reason to show another one."""
+    """The posting's trade is one the worker chose, or a related one, one applied to before or one its text
+    asks for (a measure, not a filter: see the module's note on trades)."""
     wi, pi = np.asarray(wi, np.int64), np.asarray(pi, np.int64)
     chose = workers.trades[wi].any(axis=1)
     occ = index.occ[pi].astype(np.int64)
@@ -65,7 +68,6 @@ def allowed(
     wi, pi = np.asarray(wi, np.int64), np.asarray(pi, np.int64)
     ok = ~already_applied(workers, index, wi, pi)
     ok &= within_reach(workers, index, wi, pi)
-    ok &= trade_allowed(workers, index, wi, pi)
     if certificate:
         ok &= cert_ok(workers, index, wi, pi)
     return ok

@@ -56,8 +56,11 @@ def test_a_trade_the_worker_did_not_choose_needs_a_reason(ranker):
     related = make_posting(title="架子工", occupation="scaffolder")
     unrelated = make_posting(title="保洁员", occupation="cleaner", description="商场保洁，无需经验。")
     recs = {r.id: r for r in ranker.recommend(rebar, [own, related, unrelated], k=10, as_of=AS_OF)}
-    assert set(recs) == {own.id, related.id}
+    assert set(recs) == {own.id, related.id, unrelated.id}
     assert "相近工种：架子工（与您的钢筋工同属建筑施工）" in recs[related.id].reasons
+    assert "其他工种：保洁员（您选的是钢筋工），因地点和待遇推荐" in recs[unrelated.id].reasons
+    if ranker.is_fallback:
+        assert recs[unrelated.id].score < recs[related.id].score < recs[own.id].score
     # the trade once applied to is a reason too
     before = make_posting(title="保洁", occupation="cleaner", description="写字楼保洁。")
     history = [PastApplication(before, AS_OF - timedelta(days=20))]
