@@ -74,6 +74,8 @@ def test_every_step_is_kept_with_its_note_and_the_worker_sees_the_whole_history(
     assert mine["history"][2]["note"] == "经办人：李经办" and mine["handler"]["name"] == "李经办"
     assert mine["status"] == "resolved" and mine["due_on"] is None
     assert "actor" not in mine["history"][1] and "worker" not in mine  # staff names and phones stay with staff
+    seen_by_staff = admin.get(f"/api/v1/complaints/{c['id']}").get_json()["history"]
+    assert [h["actor"] for h in seen_by_staff[:2]] == ["投诉人", "人社窗口"]
     assert all(h["sms"] == "已交短信平台发送" for h in mine["history"][1:])
     assert "引导申请劳动仲裁" in " ".join(n["body"] for n in worker.get("/api/v1/me/notifications").get_json()["items"])
     assert "仲裁裁决单位支付" in sms.last_to(worker.user.phone)

@@ -87,6 +87,7 @@ class Row:
     user: User
     handler: User | None = None
     history: list[ComplaintEvent] = field(default_factory=list)
+    actors: dict[int, str] = field(default_factory=dict)  # staff who took a step: their names, for staff
 
 
 def accepted_count(session: Session, employer_id: int) -> int:
@@ -293,11 +294,13 @@ def _attach(session: Session, rows: list[Row]) -> None:
     for event in session.exec(select(ComplaintEvent).where(ComplaintEvent.complaint_id.in_(ids))
                               .order_by(ComplaintEvent.at, ComplaintEvent.id)):
         events[event.complaint_id].append(event)
-    handler_ids = {r.complaint.handler_id for r in rows if r.complaint.handler_id}
-    handlers = {u.id: u for u in session.exec(select(User).where(User.id.in_(handler_ids)))} if handler_ids else {}
+    people = {r.complaint.handler_id for r in rows if r.complaint.handler_id}
+    people |= {e.actor_id for history in events.values() for e in history if e.actor_id}
+    users = {u.id: u for u in session.exec(select(User).where(User.id.in_(people)))} if people else {}
     for r in rows:
         r.history = events[r.complaint.id]
-        r.handler = handlers.get(r.complaint.handler_id)
+        r.handler = users.get(r.complaint.handler_id)
+        r.actors = {i: u.name for i, u in users.items() if u.role == ADMIN}
 
 
 def load_row(session: Session, complaint: WageComplaint) -> Row:
@@ -339,7 +342,7 @@ def complaint_public(row: Row, *, for_staff: bool, today: date | None = None) ->
     c = row.complaint
     today = today or clock.today()
     open_now = c.status in COMPLAINT_OPEN_STATUSES
-    names = {row.user.id: "投诉人"} | ({row.handler.id: row.handler.name} if row.handler else {})
+    names = row.actors | {row.user.id: "投诉人"}
     out = {
         "id": c.id,
         "status": c.status,
