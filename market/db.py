@@ -18,7 +18,7 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
         @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_conn, _record):  # noqa: ANN001
+        def _sqlite_pragmas(dbapi_conn, _record):
             # pysqlite's own transaction handling breaks SAVEPOINT (a nested block commits at once);
             # SQLAlchemy's documented remedy: let SQLAlchemy emit BEGIN itself.
             dbapi_conn.isolation_level = None
@@ -29,7 +29,7 @@ def make_engine(url: str) -> Engine:
             cur.close()
 
         @event.listens_for(engine, "begin")
-        def _sqlite_begin(conn):  # noqa: ANN001
+        def _sqlite_begin(conn):
             # A unit of work that reads and then must write (see write_intent) takes the write lock up
             # front; otherwise SQLite refuses its write if another one committed in between.
             immediate = conn.get_execution_options().get("write_intent")

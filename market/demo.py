@@ -110,7 +110,7 @@ def load_demo(session: Session, *, cipher: PersonalDataCipher) -> list[tuple[str
     return [(role, phone, PASSWORD) for role, phone, _ in ACCOUNTS]
 
 
-def _demo_services(session: Session, *, users: dict, admin: User, today) -> None:  # noqa: ANN001
+def _demo_services(session: Session, *, users: dict, admin: User, today) -> None:
     """A gig station with its staff, a subsidised course and a policy summary written for the demo."""
     from market.models import PartnerAccount
     from market.policies.services import publish

@@ -17,7 +17,7 @@ def healthz():
     try:
         db().execute(text("SELECT 1"))
         checks["database"] = "ok"
-    except Exception:  # noqa: BLE001
+    except Exception:
         checks["database"] = "error"
     if state.search is None:
         checks["search"] = "disabled"

@@ -78,13 +78,13 @@ def _count(path: Path) -> int:
         return sum(1 for _ in fh)
 
 
-def _flush(conn, table, batch: list[dict]) -> None:  # noqa: ANN001
+def _flush(conn, table, batch: list[dict]) -> None:
     if batch:
         conn.execute(insert(table), batch)
         batch.clear()
 
 
-def _ids(conn, model) -> dict[str, int]:  # noqa: ANN001
+def _ids(conn, model) -> dict[str, int]:
     return dict(conn.execute(select(model.external_id, model.id).where(model.external_id.is_not(None))).all())
 
 
@@ -116,7 +116,7 @@ def import_market(engine: Engine, folder: str | Path, *, cipher: PersonalDataCip
     return report
 
 
-def _employers(conn, path: Path, report: Report, bar) -> None:  # noqa: ANN001
+def _employers(conn, path: Path, report: Report, bar) -> None:
     known = _ids(conn, Employer)
     known_uscc = set(conn.execute(select(Employer.uscc)).scalars())
     batch: list[dict] = []
@@ -155,7 +155,7 @@ def _employers(conn, path: Path, report: Report, bar) -> None:  # noqa: ANN001
     _flush(conn, Employer.__table__, batch)
 
 
-def _jobs(conn, path: Path, report: Report, bar) -> None:  # noqa: ANN001
+def _jobs(conn, path: Path, report: Report, bar) -> None:
     employers = _ids(conn, Employer)
     known = _ids(conn, Job)
     batch: list[dict] = []
@@ -199,7 +199,7 @@ def _jobs(conn, path: Path, report: Report, bar) -> None:  # noqa: ANN001
         conn.execute(insert(SearchOutbox), outbox[start:start + BATCH * 5])
 
 
-def _workers(conn, path: Path, report: Report, bar, cipher: PersonalDataCipher) -> None:  # noqa: ANN001
+def _workers(conn, path: Path, report: Report, bar, cipher: PersonalDataCipher) -> None:
     known = _ids(conn, Worker)
     phones = set(conn.execute(select(User.phone).where(User.phone.is_not(None))).scalars())
     hashes = set(conn.execute(select(Worker.id_number_hash).where(Worker.id_number_hash.is_not(None))).scalars())
@@ -268,7 +268,7 @@ def _workers(conn, path: Path, report: Report, bar, cipher: PersonalDataCipher) 
     flush()
 
 
-def _applications(conn, path: Path, report: Report, bar) -> None:  # noqa: ANN001
+def _applications(conn, path: Path, report: Report, bar) -> None:
     workers = _ids(conn, Worker)
     jobs = _ids(conn, Job)
     existing = set(conn.execute(select(Application.worker_id, Application.job_id)).all())

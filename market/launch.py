@@ -28,7 +28,7 @@ def _master_key() -> str:
     return key
 
 
-def _stop_on_sigterm(_signum, _frame) -> None:  # noqa: ANN001
+def _stop_on_sigterm(_signum, _frame) -> None:
     raise KeyboardInterrupt
 
 

@@ -58,6 +58,11 @@ _ROUTES = [
     ("get", "/complaints", "欠薪投诉：求职者看自己的；人社看全部待办（可按 status 筛选）", "worker", False),
     ("post", "/complaints/{id}/status", "处理欠薪投诉（status: in_progress | resolved | dismissed；办结须写 note）", "admin", True),
     ("get", "/stats/flows", "劳动力流向：户籍省份到岗位省份的投递与录用（from, to；少于 5 次投递的组合不显示）", "admin", False),
+    ("get", "/stats/applications", "投递与录用：按工种、岗位所在省份或城市（from, to, by: trade | province | city；少于 5 次投递的组合不显示）", "admin", False),
+    ("get", "/stats/wages", "岗位工资中位数（折算为月薪，计件不计）：按工种、城市或工种和城市（from, to, by: trade | city | trade_city；少于 5 个岗位不显示）", "admin", False),
+    ("get", "/stats/workers", "登记求职者：按户籍或现在务工地的省份、城市（from, to, by: hometown_province | hometown_city | current_province | current_city；少于 5 人不显示）", "admin", False),
+    ("get", "/stats/fairs", "招聘会成效：场次、岗位、期间投递与录用（from, to；available 为 false 时岗位未与招聘会关联）", "admin", False),
+    ("get", "/stats/complaints", "欠薪投诉办结用时中位数（天）：按被投诉单位所在省份或合计（from, to, by: province | all；少于 5 件不显示）", "admin", False),
     ("post", "/live/sessions", "开一场直播带岗（title）；观看：GET /live/{id}/events（Server-Sent Events）", "organiser", True),
     ("get", "/live/sessions/{id}", "直播的标题、状态和正在上播的岗位", None, False),
     ("post", "/live/sessions/{id}/on-air", "上播一个今天在招的岗位（job_id；本场组织者或人社）", "organiser", True),
@@ -100,6 +105,9 @@ _QUERIES = {
     ("get", "/stats/flows"): [("from", "string", "开始日期，如 2026-01-01（含当天）"),
                               ("to", "string", "结束日期（含当天）；区间最长 3 年")],
 }
+for _stat in ("applications", "wages", "workers", "fairs", "complaints"):
+    _QUERIES[("get", f"/stats/{_stat}")] = [*_QUERIES[("get", "/stats/flows")],
+                                           ("by", "string", "分组方式，见说明；默认第一种")]
 
 
 def document() -> dict:

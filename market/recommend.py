@@ -106,7 +106,7 @@ class RankerService:
     def has_model(self) -> bool:
         return not self.ranker().is_fallback
 
-    def open_index(self, session: Session, today: date):  # noqa: ANN201
+    def open_index(self, session: Session, today: date):
         """The ranker's matrices for the postings open today (kept until postings or applications change)."""
         day_clause = open_on_clause(today)
         with self._lock:

@@ -30,7 +30,7 @@ def _for_worker(worker: Worker, k: int) -> dict:
     ids = {j.employer_id for j, _ in scored + blocked}
     employers = {e.id: e for e in db().exec(select(Employer).where(Employer.id.in_(ids)))}
 
-    def public(job):  # noqa: ANN001, ANN202
+    def public(job):
         return browse.job_public(job, employers[job.employer_id], today=today, full=False)
 
     return {

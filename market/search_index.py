@@ -287,7 +287,7 @@ _DOC_COLUMNS = (Job.id, Job.external_id, Job.employer_id, Job.title, Job.descrip
                 Job.closes_at, Job.status, Job.version)
 
 
-def documents_from_database(engine: Engine, *, chunk: int = 5000):  # noqa: ANN201
+def documents_from_database(engine: Engine, *, chunk: int = 5000):
     """Every posting's document, read in id order in chunks (for reindex). Plain columns, not ORM objects:
     building 100,000 documents is then a few seconds, and leaves the CPU to the engine."""
     last = 0

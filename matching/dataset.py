@@ -42,6 +42,11 @@ def _date(value: str | None) -> date | None:
     return date.fromisoformat(value[:10]) if value else None
 
 
+def _day(value: str) -> date:
+    """A date every row carries (posted, closed, applied)."""
+    return date.fromisoformat(value[:10])
+
+
 def posting_from_row(r: dict) -> Posting:
     return Posting(
         id=str(r["external_id"]),
@@ -61,8 +66,8 @@ def posting_from_row(r: dict) -> Posting:
         cert_required=r.get("cert_required"),
         skill_level_required=r.get("skill_level_required"),
         cooperation=r.get("cooperation"),
-        posted_at=_date(r["posted_at"]),
-        closes_at=_date(r["closes_at"]),
+        posted_at=_day(r["posted_at"]),
+        closes_at=_day(r["closes_at"]),
     )
 
 
@@ -88,7 +93,7 @@ def application_from_row(r: dict) -> Application:
     return Application(
         worker_id=str(r["worker"]),
         posting_id=str(r["job"]),
-        applied_at=_date(r["applied_at"]),
+        applied_at=_day(r["applied_at"]),
         hired=r.get("outcome") == "hired",
     )
 

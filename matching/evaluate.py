@@ -30,7 +30,7 @@ def header(k: int) -> str:
 
 
 def metrics(
-    ranked: Mapping[int, Sequence[int]], truth: Mapping[int, Mapping[int, float]], k: int = 10
+    ranked: Mapping[int, Sequence[int] | np.ndarray], truth: Mapping[int, Mapping[int, float]], k: int = 10
 ) -> Metrics:
     """Mean nDCG@k (linear gains), recall@k and hit@k over the workers in ``truth``."""
     discounts = 1.0 / np.log2(np.arange(2, k + 2))

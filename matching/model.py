@@ -226,8 +226,8 @@ def _sample_pairs(
     y = np.concatenate(out_y)
     wt = np.concatenate(out_wt)
     # postings the worker had applied to before the day are never offered again, so never negatives
-    keep = ~already_applied(workers, index, wi, pi) | (y > 0)
-    return wi[keep], pi[keep], y[keep], wt[keep]
+    fresh = ~already_applied(workers, index, wi, pi) | (y > 0)
+    return wi[fresh], pi[fresh], y[fresh], wt[fresh]
 
 
 def _progress(enabled: bool) -> Callable[[str], None]:

@@ -33,6 +33,11 @@ def _trade_name(x: np.ndarray, posting_occ: int) -> str:
     return taxonomy.name_of(occupation_codes()[posting_occ]) if posting_occ >= 0 else ""
 
 
+def _category(posting_occ: int) -> str:
+    occupation = taxonomy.get(occupation_codes()[posting_occ])
+    return occupation.category if occupation else ""
+
+
 def _years_text(years: float) -> str:
     return f"（{int(years)}年经验）" if years and years >= 1 else ""
 
@@ -60,7 +65,7 @@ def worker_reasons(
     if x[F["trade_held"]] and name:
         out.append(f"对口工种：{name}{_years_text(x[F['years_in_trade']])}")
     elif x[F["trade_category_held"]] and posting_occ >= 0:
-        out.append(f"相近行业：{taxonomy.get(occupation_codes()[posting_occ]).category}")
+        out.append(f"相近行业：{_category(posting_occ)}")
     if posting.cert_required and x[F["cert_held"]]:
         out.append(f"持有{posting.cert_required}")
     held = int(x[F["skill_level_held"]])
@@ -121,7 +126,7 @@ def employer_reasons(x: np.ndarray, posting: Posting, worker: WorkerProfile, pos
     if x[F["trade_held"]] and name:
         out.append(f"工种对口：{name}{_years_text(x[F['years_in_trade']])}")
     elif x[F["trade_category_held"]] and posting_occ >= 0:
-        out.append(f"有{taxonomy.get(occupation_codes()[posting_occ]).category}行业经验")
+        out.append(f"有{_category(posting_occ)}行业经验")
     if posting.cert_required and x[F["cert_held"]]:
         out.append(f"持有{posting.cert_required}")
     held = int(x[F["skill_level_held"]])

@@ -29,10 +29,11 @@ def parse_age_limit(text: str | None) -> tuple[int | None, int | None] | None:
     for pattern in (_RANGE_AFTER_AGE, _RANGE):
         m = pattern.search(text)
         if m:
-            low, high = int(m.group(1)), int(m.group(2))
-            if 14 <= low < high <= 80:
-                return low, high
-    low = high = None
+            first, last = int(m.group(1)), int(m.group(2))
+            if 14 <= first < last <= 80:
+                return first, last
+    low: int | None = None
+    high: int | None = None
     m = _UPPER_PREFIX.search(text) or _UPPER.search(text)
     if m and 16 <= int(m.group(1)) <= 80:
         high = int(m.group(1))

@@ -131,14 +131,14 @@ class TrackRecord:
         for app in applications:
             if before is not None and app.applied_at >= before:
                 continue
-            posting = by_id.get(app.posting_id)
+            applied = by_id.get(app.posting_id)
             _bump(track.posting_applications, app.posting_id)
             if app.hired:
                 _bump(track.posting_hires, app.posting_id)
-            if posting is not None:
-                _bump(track.employer_applications, posting.employer_id)
+            if applied is not None:
+                _bump(track.employer_applications, applied.employer_id)
                 if app.hired:
-                    _bump(track.employer_hires, posting.employer_id)
+                    _bump(track.employer_hires, applied.employer_id)
         return track
 
 

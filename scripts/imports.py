@@ -78,7 +78,7 @@ def floor(name: str) -> tuple[int, str]:
         return 0, "vocab"
     if parts[0] in ("matching", "search"):
         return 1, parts[0]
-    if parts[0] == "bench" or name in ("market", "market.cli", "market.launch", "market.demo", "market.bench_search"):
+    if parts[0] == "bench" or name in ("market", "market.cli", "market.launch", "market.demo"):
         return 5, name
     if parts[-1] in ("views", "recommend_views") or name in ("market.web", "market.pages", "market.health",
                                                              "market.openapi", "market.errors_http",

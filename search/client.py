@@ -1,4 +1,10 @@
-"""A thin Meilisearch client with a short timeout on every call.
+"""The site's Meilisearch client: the official ``meilisearch`` package for the engine's administration
+(indexes, settings, swaps, documents, tasks, keys), and a pooled session of its own for the hot path
+(search and multi-search) and health checks, each with a short timeout.
+
+The official client opens a new connection for every call (it calls ``requests.post`` itself); that is
+fine for a settings update, but ``python -m bench.client`` measured it against the pooled session on the
+same queries, and a search is the one call a person waits for, so searches stay on the pooled session.
 
 A server that is stopped (SIGSTOP, swapped out, stuck) still accepts TCP connections, and a client that
 waits forever then holds a web worker forever. Every call here has a deadline; a missed deadline, a refused
@@ -11,13 +17,17 @@ from :func:`ensure_search_key` (the web app's queries).
 
 from __future__ import annotations
 
+import http.client
 import socket
 import time
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import partial
+from typing import Any, cast
 
+import meilisearch
 import requests
+from meilisearch.errors import MeilisearchApiError, MeilisearchCommunicationError, MeilisearchTimeoutError
 from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
@@ -68,7 +78,7 @@ class TaskTimeout(SearchError):
 _QUICKACK = getattr(socket, "TCP_QUICKACK", None)
 
 
-class _QuickAck:
+class _QuickAck(http.client.HTTPConnection):
     def getresponse(self, *args, **kwargs):
         if _QUICKACK is not None and self.sock is not None:
             try:
@@ -130,13 +140,39 @@ class SearchEngine:
         self._session.headers["Content-Type"] = "application/json"
         if api_key:
             self._session.headers["Authorization"] = f"Bearer {api_key}"
+        self._reads: meilisearch.Client | None = None
+        self._writes: meilisearch.Client | None = None
+
+    def official(self, *, write: bool = False) -> meilisearch.Client:
+        """The official client on this server and key, with this engine's read or write timeout."""
+        # The client hands its timeout to requests, which takes seconds as a float; its annotation says int.
+        if write:
+            if self._writes is None:
+                self._writes = meilisearch.Client(self.url, self.api_key, timeout=cast(int, self.write_timeout))
+            return self._writes
+        if self._reads is None:
+            self._reads = meilisearch.Client(self.url, self.api_key, timeout=cast(int, self.timeout))
+        return self._reads
+
+    def _call(self, what: str, call: Callable[[], Any]) -> Any:
+        """One call of the official client, its errors turned into this package's."""
+        try:
+            return call()
+        except MeilisearchApiError as exc:
+            status = int(getattr(exc, "status_code", 0) or 0)
+            if status >= 500:
+                raise SearchUnavailable(f"{what}: HTTP {status} {exc.message[:200]}") from exc
+            raise SearchApiError(status, exc.code or "http_error", exc.message) from exc
+        except (MeilisearchCommunicationError, MeilisearchTimeoutError) as exc:
+            raise SearchUnavailable(f"{what}: {exc}") from exc
 
     def __repr__(self) -> str:
         return f"SearchEngine({self.url!r}, index_uid={self.index_uid!r})"
 
     def with_key(self, api_key: str, **overrides: Any) -> SearchEngine:
         """Another engine on the same server and index with a different key."""
-        kwargs = {"index_uid": self.index_uid, "timeout": self.timeout, "write_timeout": self.write_timeout}
+        kwargs: dict[str, Any] = {"index_uid": self.index_uid, "timeout": self.timeout,
+                                  "write_timeout": self.write_timeout}
         kwargs.update(overrides)
         return SearchEngine(self.url, api_key, **kwargs)
 
@@ -192,13 +228,14 @@ class SearchEngine:
             return False
 
     def version(self) -> str:
-        return self.request("GET", "/version")["pkgVersion"]
+        return self._call("version", lambda: self.official().get_version())["pkgVersion"]
 
     # -- indexes -----------------------------------------------------------------------------------------
 
     def get_index(self, index_uid: str | None = None) -> dict | None:
+        uid = self._index(index_uid)
         try:
-            return self.request("GET", f"/indexes/{self._index(index_uid)}")
+            return self._call(f"index {uid}", lambda: self.official().get_raw_index(uid))
         except SearchApiError as exc:
             if exc.code == "index_not_found":
                 return None
@@ -208,48 +245,56 @@ class SearchEngine:
         out: list[dict] = []
         offset = 0
         while True:
-            page = self.request("GET", "/indexes", params={"limit": 100, "offset": offset})
+            page = self._call("indexes", partial(self.official().http.get, f"indexes?limit=100&offset={offset}"))
             out.extend(page["results"])
             offset += len(page["results"])
             if not page["results"] or offset >= page["total"]:
                 return out
 
     def create_index(self, index_uid: str | None = None, *, primary_key: str = "id") -> int:
-        task = self.request("POST", "/indexes", json={"uid": self._index(index_uid), "primaryKey": primary_key})
-        return task["taskUid"]
+        uid = self._index(index_uid)
+        return self._call(f"create {uid}", lambda: self.official(write=True).create_index(
+            uid, {"primaryKey": primary_key})).task_uid
 
     def delete_index(self, index_uid: str | None = None) -> int:
-        return self.request("DELETE", f"/indexes/{self._index(index_uid)}")["taskUid"]
+        uid = self._index(index_uid)
+        return self._call(f"delete {uid}", lambda: self.official(write=True).delete_index(uid)).task_uid
 
     def swap_indexes(self, pairs: Sequence[tuple[str, str]]) -> int:
-        body = [{"indexes": [a, b]} for a, b in pairs]
-        return self.request("POST", "/swap-indexes", json=body)["taskUid"]
+        body: list[Mapping[str, list[str] | bool]] = [{"indexes": [a, b]} for a, b in pairs]
+        return self._call("swap", lambda: self.official(write=True).swap_indexes(body)).task_uid
 
     def get_settings(self, index_uid: str | None = None) -> dict:
-        return self.request("GET", f"/indexes/{self._index(index_uid)}/settings")
+        uid = self._index(index_uid)
+        return self._call(f"settings of {uid}", lambda: self.official().index(uid).get_settings())
 
     def update_settings(self, settings: Mapping[str, Any], index_uid: str | None = None) -> int:
-        return self.request("PATCH", f"/indexes/{self._index(index_uid)}/settings", json=dict(settings),
-                            timeout=self.write_timeout)["taskUid"]
+        uid = self._index(index_uid)
+        return self._call(f"settings of {uid}", lambda: self.official(write=True).index(uid).update_settings(
+            dict(settings))).task_uid
 
     def stats(self, index_uid: str | None = None) -> dict:
-        return self.request("GET", f"/indexes/{self._index(index_uid)}/stats")
+        uid = self._index(index_uid)
+        return self._call(f"stats of {uid}", lambda: self.official().http.get(f"indexes/{uid}/stats"))
 
     # -- documents ---------------------------------------------------------------------------------------
 
     def add_documents(self, documents: Iterable[Mapping[str, Any]], index_uid: str | None = None) -> int:
         """Add or replace whole documents (by primary key); returns the task uid."""
-        docs = list(documents)
-        return self.request("POST", f"/indexes/{self._index(index_uid)}/documents", json=docs,
-                            params={"primaryKey": "id"}, timeout=self.write_timeout)["taskUid"]
+        uid, docs = self._index(index_uid), [dict(d) for d in documents]
+        return self._call(f"documents of {uid}", lambda: self.official(write=True).index(uid).add_documents(
+            docs, primary_key="id")).task_uid
 
     def delete_documents(self, ids: Iterable[int | str], index_uid: str | None = None) -> int:
-        return self.request("POST", f"/indexes/{self._index(index_uid)}/documents/delete-batch",
-                            json=list(ids), timeout=self.write_timeout)["taskUid"]
+        uid, batch = self._index(index_uid), [str(i) for i in ids]
+        return self._call(f"documents of {uid}", lambda: self.official(write=True).http.post(
+            f"indexes/{uid}/documents/delete-batch", batch))["taskUid"]
 
     def get_document(self, doc_id: int | str, index_uid: str | None = None) -> dict | None:
+        uid = self._index(index_uid)
         try:
-            return self.request("GET", f"/indexes/{self._index(index_uid)}/documents/{doc_id}")
+            return self._call(f"document {doc_id}", lambda: self.official().http.get(
+                f"indexes/{uid}/documents/{doc_id}"))
         except SearchApiError as exc:
             if exc.code == "document_not_found":
                 return None
@@ -264,11 +309,12 @@ class SearchEngine:
         offset: int = 0,
     ) -> dict:
         """One page of documents: ``{"results": [...], "offset", "limit", "total"}``."""
+        uid = self._index(index_uid)
         body: dict[str, Any] = {"limit": limit, "offset": offset}
         if fields:
             body["fields"] = list(fields)
-        return self.request("POST", f"/indexes/{self._index(index_uid)}/documents/fetch", json=body,
-                            timeout=self.write_timeout)
+        return self._call(f"documents of {uid}", lambda: self.official(write=True).http.post(
+            f"indexes/{uid}/documents/fetch", body))
 
     # -- search ------------------------------------------------------------------------------------------
 
@@ -283,7 +329,8 @@ class SearchEngine:
     # -- tasks -------------------------------------------------------------------------------------------
 
     def task(self, uid: int) -> dict:
-        return self.request("GET", f"/tasks/{int(uid)}")
+        task = self._call(f"task {uid}", lambda: self.official().get_task(int(uid)))
+        return task.model_dump(by_alias=True, mode="json")
 
     def task_status(self, uid: int) -> str:
         """``enqueued``, ``processing``, ``succeeded``, ``failed`` or ``canceled``."""
@@ -321,7 +368,7 @@ class SearchEngine:
 
     def get_key(self, key_or_uid: str) -> dict | None:
         try:
-            return self.request("GET", f"/keys/{key_or_uid}")
+            return self._call("key", lambda: self.official().http.get(f"keys/{key_or_uid}"))
         except SearchApiError as exc:
             if exc.code == "api_key_not_found":
                 return None
@@ -333,10 +380,10 @@ class SearchEngine:
                                 "indexes": list(indexes), "expiresAt": expires_at}
         if uid:
             body["uid"] = uid
-        return self.request("POST", "/keys", json=body)
+        return self._call("create key", lambda: self.official(write=True).http.post("keys", body))
 
     def delete_key(self, key_or_uid: str) -> None:
-        self.request("DELETE", f"/keys/{key_or_uid}")
+        self._call("delete key", lambda: self.official(write=True).delete_key(key_or_uid))
 
 
 def search_key_uid(index_uid: str) -> str:

@@ -131,7 +131,7 @@ def reindex(
 def _delete_quietly(engine: SearchEngine, uid: str) -> None:
     try:
         engine.wait_for_task(engine.delete_index(uid), 30, raise_on_failure=False)
-    except Exception:  # noqa: BLE001 - the original error is what matters
+    except Exception:
         pass
 
 

@@ -154,7 +154,9 @@ def build_filters(query: JobQuery, parsed: ParsedQuery | None) -> list[str]:
     if counties:
         clauses.append(_any_of("county_adcode", counties))
     if parsed and parsed.places and not (provinces or cities or counties):
-        clauses.append(place_clause(parsed.places))
+        around = place_clause(parsed.places)
+        if around:
+            clauses.append(around)
 
     occupations = [str(v) for v in _as_list(query.occupation)]
     for code in occupations:
@@ -341,8 +343,8 @@ def _run(engine: SearchEngine, base: dict[str, Any], text: str, filters: list[st
         base["sort"] = sort
     preferred = parsed.prefer_provinces if parsed and query.sort == "relevance" else []
     if not preferred:
-        [(hits, total, facets, ms)] = _fetch(engine, [_slice(base, filters, offset, limit, facets=True)])
-        return Page(total=total, hits=hits, facets=facets, processing_ms=ms)
+        [(hits, total, only_facets, ms)] = _fetch(engine, [_slice(base, filters, offset, limit, facets=True)])
+        return Page(total=total, hits=hits, facets=only_facets, processing_ms=ms)
 
     # A preference (黔菜师傅: Guizhou first) as two tiers that partition the matches: the preferred
     # provinces, then the rest. Each tier's count is exact, so the total and the paging stay exact, and

@@ -127,7 +127,8 @@ def build_judgments(
     """Queries in ten styles, ``per_style`` of each, with every relevant posting id of each."""
     rng = random.Random(seed)
     open_jobs = [j for j in postings if is_open(j, day) and j.get("employer_verified", True)]
-    trades = {j["id"]: true_occupation(j) for j in open_jobs}
+    # Only postings whose text names their trade make queries or count as relevant.
+    trades: dict[int, str] = {j["id"]: code for j in open_jobs if (code := true_occupation(j))}
     aliases = {code: list(occ.aliases) for code, occ in taxonomy.occupations().items()}
     colloquial = {code: [w for w in words if w not in aliases[code]] for code, words in occupation_terms().items()}
 
@@ -241,7 +242,7 @@ def build_judgments(
     judgments: list[Judgment] = []
     seen: set[str] = set()
     for style, make in styles.items():
-        candidates = [j for j in open_jobs if trades[j["id"]]]
+        candidates = [j for j in open_jobs if j["id"] in trades]
         rng.shuffle(candidates)
         made = 0
         for job in candidates:
@@ -256,7 +257,7 @@ def build_judgments(
             seen.add(text)
             if style == "shared everyday word":  # any trade the word may mean is a right answer
                 need = _Need(frozenset(shared[text.split()[-1]]), need.place)
-            relevant = {j["id"] for j in open_jobs if _matches(j, need, trades[j["id"]])}
+            relevant = {j["id"] for j in open_jobs if _matches(j, need, trades.get(j["id"]))}
             judgments.append(Judgment(text, style, relevant))
             made += 1
     return judgments
@@ -268,7 +269,7 @@ FORGIVING_STYLES = ("everyday name", "shared everyday word", "pinyin", "pinyin s
                     "traditional", "homophone slip", "place full name", "place pinyin")
 
 
-def _forgiving_styles(rng: random.Random, trades: dict[int, str | None], aliases: dict[str, list[str]],
+def _forgiving_styles(rng: random.Random, trades: dict[int, str], aliases: dict[str, list[str]],
                       open_jobs: list[dict[str, Any]], city_of: Any) -> dict[str, Any]:
     """Query styles of the forgiving kinds, made from the taxonomy and the regions alone.
 

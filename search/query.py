@@ -14,6 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 
 from vocab import regions, taxonomy
 from vocab.regions import Region
@@ -75,7 +76,7 @@ class Term:
     """A recognised word of the query and what it was read as."""
     word: str
     kind: str
-    value: object
+    value: Any  # codes (a trade), a Brand, benefits, a place code: by kind
 
 
 @dataclass
@@ -130,7 +131,7 @@ def normalize(text: str) -> str:
 def _vocabulary() -> tuple[dict[str, Term], int]:
     table: dict[str, Term] = {}
 
-    def put(word: str, kind: str, value: object) -> None:
+    def put(word: str, kind: str, value: Any) -> None:
         word = normalize(word)
         if len(word) < 2:
             return

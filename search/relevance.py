@@ -162,16 +162,17 @@ def run(args: argparse.Namespace) -> int:
     finally:
         if server is not None:
             server.stop()
-            tmp.cleanup()
+            if tmp is not None:
+                tmp.cleanup()
         else:
             for uid in (configured_uid, plain_uid):
                 try:
                     master.wait_for_task(master.delete_index(uid), 60, raise_on_failure=False)
-                except Exception:  # noqa: BLE001 - best effort on someone else's server
+                except Exception:
                     pass
             try:
                 master.delete_key(search_key_uid(configured_uid))
-            except Exception:  # noqa: BLE001
+            except Exception:
                 pass
     return 0
 

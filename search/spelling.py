@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from itertools import product
+from typing import Any, cast
 
 from opencc import OpenCC
 from pypinyin import Style, lazy_pinyin, pinyin
@@ -40,13 +41,13 @@ def to_simplified(text: str) -> str:
 @lru_cache(maxsize=100_000)
 def syllables(word: str) -> tuple[str, ...]:
     """Toneless pinyin, one syllable per character (重庆 → chong qing; Latin letters pass through)."""
-    return tuple(lazy_pinyin(word, errors=lambda chars: list(chars)))
+    return tuple(lazy_pinyin(word, errors=cast(Any, list)))
 
 
 def readings(word: str, *, most: int = 8) -> list[tuple[str, ...]]:
     """Every toneless reading of a word whose characters have several (朝阳: zhao yang, chao yang)."""
     options = [list(dict.fromkeys(options)) for options in
-               pinyin(word, style=Style.NORMAL, heteronym=True, errors=lambda chars: [[c] for c in chars])]
+               pinyin(word, style=Style.NORMAL, heteronym=True, errors=cast(Any, lambda chars: [[c] for c in chars]))]
     out = [syllables(word)]
     for combo in product(*options):
         if len(out) >= most:
@@ -124,7 +125,8 @@ class Speller:
         best[0] = (0, ())
         for end in range(1, len(run) + 1):
             for start in range(max(0, end - self._longest), end):
-                if best[start] is None:
+                here = best[start]
+                if here is None:
                     continue
                 candidates = self.full.get(run[start:end])
                 if not candidates:
@@ -132,9 +134,10 @@ class Speller:
                 word = self._pick(candidates)
                 if word is None or len(syllables(word)) < 2:
                     continue
-                pieces = best[start][0] + 1
-                if best[end] is None or pieces < best[end][0]:
-                    best[end] = (pieces, best[start][1] + (word,))
+                pieces = here[0] + 1
+                there = best[end]
+                if there is None or pieces < there[0]:
+                    best[end] = (pieces, here[1] + (word,))
         found = best[len(run)]
         return found[1] if found else None
 

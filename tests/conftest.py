@@ -33,14 +33,14 @@ def _fast_password_hashing():
     services._hasher = original
 
 
-def _fresh_database_url(tmp_path_factory) -> str:  # noqa: ANN001
+def _fresh_database_url(tmp_path_factory) -> str:
     if TEST_DB:
         return TEST_DB
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory) -> str:  # noqa: ANN001
+def database_url(tmp_path_factory) -> str:
     url = _fresh_database_url(tmp_path_factory)
     engine = make_engine(url)
     SQLModel.metadata.drop_all(engine)
@@ -51,7 +51,7 @@ def database_url(tmp_path_factory) -> str:  # noqa: ANN001
     return url
 
 
-def _truncate(engine) -> None:  # noqa: ANN001
+def _truncate(engine) -> None:
     tables = list(reversed(SQLModel.metadata.sorted_tables))
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
@@ -62,7 +62,7 @@ def _truncate(engine) -> None:  # noqa: ANN001
 
 
 @pytest.fixture
-def app(database_url: str, tmp_path):  # noqa: ANN001, ANN201
+def app(database_url: str, tmp_path):
     app = create_app({
         "DATABASE_URL": database_url, "TESTING": True, "SMS_BACKEND": "memory", "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False, "SEARCH_ENABLED": False, "MODEL_DIR": str(tmp_path / "models"),
@@ -74,23 +74,23 @@ def app(database_url: str, tmp_path):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture
-def engine(app):  # noqa: ANN001, ANN201
+def engine(app):
     return app.extensions["market"].engine
 
 
 @pytest.fixture
-def session(engine) -> Iterator[Session]:  # noqa: ANN001
+def session(engine) -> Iterator[Session]:
     with Session(engine, expire_on_commit=False) as s:
         yield s
 
 
 @pytest.fixture
-def sms(app):  # noqa: ANN001, ANN201
+def sms(app):
     return app.extensions["market"].sms
 
 
 @pytest.fixture
-def client(app):  # noqa: ANN001, ANN201
+def client(app):
     return app.test_client()
 
 
@@ -116,31 +116,31 @@ def id_number(region: str = "520502", birth: str = "19810412", seq: str | None =
 class Api:
     """A JSON client signed in as one user."""
 
-    def __init__(self, client, user, token: str | None):  # noqa: ANN001
+    def __init__(self, client, user, token: str | None):
         self.client, self.user, self.token = client, user, token
 
     def _headers(self, extra: dict | None = None) -> dict:
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
         return headers | (extra or {})
 
-    def get(self, path: str, **kw):  # noqa: ANN201
+    def get(self, path: str, **kw):
         return self.client.get(path, headers=self._headers(kw.pop("headers", None)), **kw)
 
-    def post(self, path: str, json: dict | None = None, **kw):  # noqa: ANN201
+    def post(self, path: str, json: dict | None = None, **kw):
         return self.client.post(path, json=json if json is not None else {}, headers=self._headers(kw.pop("headers", None)), **kw)
 
-    def put(self, path: str, json: dict, **kw):  # noqa: ANN201
+    def put(self, path: str, json: dict, **kw):
         return self.client.put(path, json=json, headers=self._headers(kw.pop("headers", None)), **kw)
 
-    def patch(self, path: str, json: dict, **kw):  # noqa: ANN201
+    def patch(self, path: str, json: dict, **kw):
         return self.client.patch(path, json=json, headers=self._headers(kw.pop("headers", None)), **kw)
 
-    def delete(self, path: str, **kw):  # noqa: ANN201
+    def delete(self, path: str, **kw):
         return self.client.delete(path, headers=self._headers(kw.pop("headers", None)), **kw)
 
 
 @pytest.fixture
-def make_user(app, client):  # noqa: ANN001, ANN201
+def make_user(app, client):
     from market.auth.services import create_user, issue_token
 
     def make(role: str = "worker", *, name: str = "", password: str = "password123", **_) -> Api:
@@ -155,12 +155,12 @@ def make_user(app, client):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture
-def admin(make_user) -> Api:  # noqa: ANN001
+def admin(make_user) -> Api:
     return make_user("admin")
 
 
 @pytest.fixture
-def make_employer(make_user, admin):  # noqa: ANN001, ANN201
+def make_employer(make_user, admin):
     """An employer account whose organisation staff have verified (unless verified=False)."""
 
     def make(*, verified: bool = True, adcode: str = "441900", name: str = "东莞市长安五金制品有限公司") -> Api:
@@ -189,7 +189,7 @@ def job_payload(**overrides) -> dict:
 
 
 @pytest.fixture
-def make_job(make_employer):  # noqa: ANN001, ANN201
+def make_job(make_employer):
     def make(employer: Api | None = None, **overrides) -> dict:
         employer = employer or make_employer()
         r = employer.post("/api/v1/jobs", job_payload(**overrides))
@@ -200,7 +200,7 @@ def make_job(make_employer):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture
-def make_worker(make_user):  # noqa: ANN001, ANN201
+def make_worker(make_user):
     def make(**profile) -> Api:
         api = make_user("worker", name=profile.get("name", "王师傅"))
         data = {"name": "王师傅", "current_adcode": "441900", "hometown_adcode": "520502",

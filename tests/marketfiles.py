@@ -21,7 +21,7 @@ TINY_JOBS = [
 ]
 
 
-def write_jsonl_gz(path: Path, rows) -> None:  # noqa: ANN001
+def write_jsonl_gz(path: Path, rows) -> None:
     with gzip.open(path, "wt", encoding="utf-8") as fh:
         for row in rows:
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")

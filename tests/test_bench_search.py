@@ -1,11 +1,11 @@
-"""python -m market.bench_search end to end on a tiny market-v1 folder: every section prints, nothing is left
+"""python -m bench.search end to end on a tiny market-v1 folder: every section prints, nothing is left
 running, no answer is degraded and the browse totals equal the database's."""
 
 import datetime as dt
 
 import pytest
 
-from market.bench_search import main
+from bench.search import main
 from tests.marketfiles import write_tiny_market
 
 pytestmark = pytest.mark.meili

@@ -31,7 +31,7 @@ def _audit(session, action: str) -> list[AuditEntry]:
 
 
 @pytest.fixture
-def posting(make_employer, make_job):  # noqa: ANN001, ANN201
+def posting(make_employer, make_job):
     employer = make_employer(name="东莞市拖欠五金厂")
     return employer, make_job(employer, title="冲压工")
 
@@ -266,7 +266,7 @@ def test_a_posting_counts_only_its_employers_open_complaints(posting, make_emplo
 
 # ---- pages ----
 
-def _sign_in(api) -> None:  # noqa: ANN001
+def _sign_in(api) -> None:
     r = api.client.post("/login", data={"phone": api.user.phone, "password": "password123"})
     assert r.status_code == 302
 

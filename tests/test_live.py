@@ -23,7 +23,7 @@ class Sse:
     """Reads a Server-Sent Events body chunk by chunk and parses it; never waits past its deadline (the
     hub under test sends a comment every fraction of a second, so a read always comes back)."""
 
-    def __init__(self, chunks) -> None:  # noqa: ANN001
+    def __init__(self, chunks) -> None:
         self._chunks = iter(chunks)
         self._buffer = b""
         self.events: list[dict] = []
@@ -64,7 +64,7 @@ class Sse:
             self._parse(block.decode("utf-8"))
         return True
 
-    def until(self, done, timeout: float = 5.0) -> Sse:  # noqa: ANN001
+    def until(self, done, timeout: float = 5.0) -> Sse:
         deadline = time.monotonic() + timeout
         while not done(self):
             assert time.monotonic() < deadline, f"stream did not get there in {timeout}s: {self.events}"
@@ -84,7 +84,7 @@ class Sse:
             pass
 
 
-def fast(app):  # noqa: ANN001, ANN201
+def fast(app):
     hub = app.extensions["live"]
     hub.heartbeat = 0.1
     hub.poll_interval = 30.0  # events must come by notification, not by the slow poll
@@ -93,14 +93,14 @@ def fast(app):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture
-def hub(app):  # noqa: ANN001, ANN201
+def hub(app):
     hub = fast(app)
     yield hub
     hub.close()
 
 
 @pytest.fixture
-def watch(client, hub):  # noqa: ANN001, ANN201
+def watch(client, hub):
     """Opens a stream through the test client; closes every one at the end of the test."""
     opened = []
 
@@ -119,17 +119,17 @@ def watch(client, hub):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture
-def organiser(make_user):  # noqa: ANN001, ANN201
+def organiser(make_user):
     return make_user("organiser")
 
 
-def new_session(organiser, title: str = "春风行动 · 东莞专场") -> int:  # noqa: ANN001
+def new_session(organiser, title: str = "春风行动 · 东莞专场") -> int:
     r = organiser.post("/api/v1/live/sessions", {"title": title})
     assert r.status_code == 201, r.get_json()
     return r.get_json()["id"]
 
 
-def on_air(organiser, session_id: int, job_id: int, status: int = 200) -> dict:  # noqa: ANN001
+def on_air(organiser, session_id: int, job_id: int, status: int = 200) -> dict:
     r = organiser.post(f"/api/v1/live/sessions/{session_id}/on-air", {"job_id": job_id})
     assert r.status_code == status, r.get_json()
     return r.get_json()
@@ -364,7 +364,7 @@ def test_viewers_on_another_process_without_redis_catch_up_by_polling(app, datab
 # ---- pages ----
 
 
-def _sign_in(app, api):  # noqa: ANN001, ANN202
+def _sign_in(app, api):
     browser = app.test_client()
     r = browser.post("/login", data={"phone": api.user.phone, "password": "password123"})
     assert r.status_code == 302
@@ -415,16 +415,16 @@ def test_organiser_page_runs_a_session_with_forms(app, organiser, make_job, make
 
 
 class _Quiet(WSGIRequestHandler):
-    def log_request(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def log_request(self, *args, **kwargs) -> None:
         pass
 
 
 @pytest.fixture
-def serve():  # noqa: ANN201
+def serve():
     """Serves an app on a free loopback port in a thread (a thread per connection)."""
     servers = []
 
-    def start(app) -> str:  # noqa: ANN001
+    def start(app) -> str:
         server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_Quiet)
         server.daemon_threads = True
         thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
@@ -439,7 +439,7 @@ def serve():  # noqa: ANN201
         thread.join(timeout=5)
 
 
-def _read_until_event(response, name: str) -> tuple[float, dict]:  # noqa: ANN001
+def _read_until_event(response, name: str) -> tuple[float, dict]:
     """Reads a real stream until an event of that name; the time it arrived and the event."""
     stream = Sse(response.iter_content(chunk_size=None))
     stream.until(lambda s: any(e["event"] == name for e in s.events), timeout=20)

@@ -10,7 +10,7 @@ from market.subsidies.rules import load_rules
 from tests.conftest import id_number
 
 
-def items_of(api) -> dict:  # noqa: ANN001
+def items_of(api) -> dict:
     r = api.get(f"/api/v1/workers/{api.worker_id}/eligibility")
     assert r.status_code == 200, r.get_json()
     for item in r.get_json()["items"]:

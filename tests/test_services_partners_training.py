@@ -11,7 +11,7 @@ from tests.conftest import unique_phone
 
 
 @pytest.fixture
-def pending_trainer(make_user, admin, session):  # noqa: ANN001, ANN201
+def pending_trainer(make_user, admin, session):
     """A training institution that registered itself: its account waits for the bureau."""
     trainer = make_user("trainer", name="绵阳市技工学校")
     account = session.exec(select(PartnerAccount).where(PartnerAccount.user_id == trainer.user.id)).one()
@@ -22,7 +22,7 @@ def pending_trainer(make_user, admin, session):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture
-def trainer(make_user):  # noqa: ANN001, ANN201
+def trainer(make_user):
     return make_user("trainer", name="绵阳市技工学校")  # made by staff: approved
 
 

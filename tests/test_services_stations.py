@@ -12,7 +12,7 @@ from tests.conftest import unique_phone
 
 
 @pytest.fixture
-def station(admin):  # noqa: ANN001, ANN201
+def station(admin):
     r = admin.post("/api/v1/stations", {"name": "长安镇零工驿站", "adcode": "441900", "address": "长安镇人民广场旁",
                                         "hours": "每天 6:00-18:00", "services": ["零工登记", "政策咨询"]})
     assert r.status_code == 201, r.get_json()
@@ -20,7 +20,7 @@ def station(admin):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture
-def staff(make_user, station, session):  # noqa: ANN001, ANN201
+def staff(make_user, station, session):
     user = make_user("station_staff", name="长安驿站小李")
     account = session.exec(select(PartnerAccount).where(PartnerAccount.user_id == user.user.id)).one()
     account.station_id = station["id"]

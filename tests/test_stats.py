@@ -13,7 +13,7 @@ BOUND_START, MIDDLE, BOUND_END = date(2025, 3, 1), date(2025, 3, 15), date(2025,
 
 
 @pytest.fixture
-def flows_market(make_employer, make_job, make_worker, session):  # noqa: ANN001, ANN201
+def flows_market(make_employer, make_job, make_worker, session):
     """Six workers from Guizhou apply in Guangdong (two of them hired) and five of them in Zhejiang; three
     from Sichuan apply in Guangdong (one hired); five with no hometown on file apply in Guangdong.
     Two of the Guizhou applications in Guangdong fall on the first and the last day of March 2025."""
@@ -24,7 +24,7 @@ def flows_market(make_employer, make_job, make_worker, session):  # noqa: ANN001
     sichuan = [make_worker(name=f"四川{i}", hometown_adcode=SICHUAN) for i in range(3)]
     nowhere = [make_worker(name=f"无户籍{i}", hometown_adcode="") for i in range(5)]
 
-    def apply(worker, job) -> int:  # noqa: ANN001
+    def apply(worker, job) -> int:
         r = worker.post(f"/api/v1/jobs/{job['id']}/applications")
         assert r.status_code == 201, r.get_json()
         return r.get_json()["id"]
@@ -46,7 +46,7 @@ def flows_market(make_employer, make_job, make_worker, session):  # noqa: ANN001
     session.commit()
 
 
-def _flows(api, start: date, end: date) -> dict:  # noqa: ANN001
+def _flows(api, start: date, end: date) -> dict:
     r = api.get(f"/api/v1/stats/flows?from={start.isoformat()}&to={end.isoformat()}")
     assert r.status_code == 200, r.get_json()
     return r.get_json()

@@ -22,12 +22,12 @@ def _worker(user: User) -> Worker:
     return require_worker(db(), user)
 
 
-def _apply(user: User, job_id: int, key: str | None, body: dict):  # noqa: ANN202
+def _apply(user: User, job_id: int, key: str | None, body: dict):
     """Applies and commits. Two copies of one tap racing each other: the loser's commit fails on the
     unique constraints (or SQLite's write lock), and its second try finds the winner's application."""
     fingerprint = services.request_fingerprint({"job_id": job_id, **body})
 
-    def attempt():  # noqa: ANN202
+    def attempt():
         job, employer = load_job(db(), job_id)
         result = services.apply(session=db(), worker=_worker(user), user=user, job=job, employer=employer,
                                 idempotency_key=key, fingerprint=fingerprint)

@@ -16,7 +16,7 @@ LOGIN_LIMIT = "10 per minute;50 per hour"
 REGISTER_LIMIT = "5 per minute;30 per hour"
 
 
-def _state():  # noqa: ANN202
+def _state():
     return current_app.extensions["market"]
 
 
@@ -31,7 +31,7 @@ class SessionUser(UserMixin):
 
 
 @login_manager.user_loader
-def _load(value: str):  # noqa: ANN202
+def _load(value: str):
     user_id, _, stamp = value.partition(":")
     user = db().get(User, int(user_id)) if user_id.isdigit() else None
     if user is None or not user.active or user.auth_stamp != stamp:
@@ -112,7 +112,7 @@ def logout():
     return redirect(url_for("postings.home"))
 
 
-def _code_then_form(template: str, purpose: str, finish):  # noqa: ANN001, ANN202
+def _code_then_form(template: str, purpose: str, finish):
     """Pages that first send a code to the phone, then take the code with the rest of the form."""
     form = request.form
     if request.method != "POST":
@@ -135,7 +135,7 @@ def _code_then_form(template: str, purpose: str, finish):  # noqa: ANN001, ANN20
 @bp.route("/register", methods=["GET", "POST"])
 @limiter.limit(REGISTER_LIMIT, methods=["POST"])
 def register():
-    def finish(form):  # noqa: ANN001, ANN202
+    def finish(form):
         return services.register(session=db(), phone=form.get("phone"), code=form.get("code"),
                                  password=form.get("password"), role=form.get("role", "worker"),
                                  name=form.get("name", ""))
@@ -153,7 +153,7 @@ def register():
 @bp.route("/reset", methods=["GET", "POST"])
 @limiter.limit(REGISTER_LIMIT, methods=["POST"])
 def reset():
-    def finish(form):  # noqa: ANN001, ANN202
+    def finish(form):
         return services.reset_password(session=db(), phone=form.get("phone"), code=form.get("code"),
                                        password=form.get("password"))
 

@@ -15,7 +15,7 @@ from vocab import taxonomy
 bp = Blueprint("brands", __name__)
 
 
-def _sees_workers(user) -> bool:  # noqa: ANN001
+def _sees_workers(user) -> bool:
     return user is not None and user.role in (EMPLOYER, ADMIN)
 
 

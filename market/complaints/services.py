@@ -70,7 +70,7 @@ def open_counts(session: Session, employer_ids: set[int]) -> dict[int, int]:
     return dict(rows.all())
 
 
-def _positive_int(raw: Any, *, digits: int = 12) -> int | None:  # noqa: ANN401
+def _positive_int(raw: Any, *, digits: int = 12) -> int | None:
     """A positive whole number from JSON or a form field (full-width digits too); None if it is not one."""
     if isinstance(raw, bool):
         return None
@@ -82,7 +82,7 @@ def _positive_int(raw: Any, *, digits: int = 12) -> int | None:  # noqa: ANN401
     return raw if isinstance(raw, int) and raw > 0 else None
 
 
-def _date(errors: FieldErrors, raw: Any, field: str, label: str) -> date | None:  # noqa: ANN401
+def _date(errors: FieldErrors, raw: Any, field: str, label: str) -> date | None:
     text = raw.strip() if isinstance(raw, str) else ""
     if not text:
         errors.add(field, f"请填写{label}，如 2026-05-01")
@@ -177,7 +177,7 @@ def parse_status_filter(raw: str | None) -> str | None:
     return status
 
 
-def parse_page(args: Any) -> tuple[int, int]:  # noqa: ANN401  (a MultiDict)
+def parse_page(args: Any) -> tuple[int, int]:
     errors = FieldErrors()
     values = {}
     for name, default, low, high, message in (

@@ -73,7 +73,7 @@ def api_complaint_status(complaint_id: int):
 
 # ---- Pages ----
 
-def _form_data(form) -> dict:  # noqa: ANN001  (a MultiDict)
+def _form_data(form) -> dict:
     """The page offers the postings applied to, or a posting number typed in: one of them."""
     picked, typed = (form.get("job_id") or "").strip(), (form.get("other_job_id") or "").strip()
     if picked and typed and picked != typed:

@@ -234,7 +234,7 @@ class LiveHub:
             log.warning("live: could not publish event %s of session %s to Redis", event_id, session_id,
                         exc_info=True)
 
-    def _client(self):  # noqa: ANN202
+    def _client(self):
         if self._redis is None:
             import redis
 

@@ -102,7 +102,7 @@ def watch_page(session_id: int):
     return render_template("live/watch.html", live=services.session_public(db(), live, today=clock.today()))
 
 
-def _organiser_page(user: User, *, status: int = 200, **context):  # noqa: ANN202
+def _organiser_page(user: User, *, status: int = 200, **context):
     today = clock.today()
     sessions = [services.session_public(db(), s, today=today) for s in services.sessions_of(db(), user)]
     context.setdefault("errors", {})

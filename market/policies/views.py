@@ -14,7 +14,7 @@ from search.policies import HIGHLIGHT_POST, HIGHLIGHT_PRE
 bp = Blueprint("policies", __name__)
 
 
-def _index():  # noqa: ANN202
+def _index():
     return current_app.extensions["market"].policies
 
 
@@ -24,7 +24,7 @@ def marked(text: str | None) -> Markup:
 
 
 
-def _find(args) -> dict:  # noqa: ANN001
+def _find(args) -> dict:
     return services.find(session=db(), index=_index(), q=args.get("q"), province=args.get("province") or None,
                          rule=args.get("rule") or None)
 

@@ -54,7 +54,7 @@ class Page:
     understood: str | None = None
 
 
-def _adcode(errors: FieldErrors, args, name: str, level: str, label: str) -> str | None:  # noqa: ANN001
+def _adcode(errors: FieldErrors, args, name: str, level: str, label: str) -> str | None:
     value = (args.get(name) or "").strip()
     if not value:
         return None
@@ -65,7 +65,7 @@ def _adcode(errors: FieldErrors, args, name: str, level: str, label: str) -> str
     return value
 
 
-def parse_filters(args, *, today: date) -> JobFilters:  # noqa: ANN001  (a MultiDict)
+def parse_filters(args, *, today: date) -> JobFilters:
     errors = FieldErrors()
     f = JobFilters(q=(args.get("q") or "").strip()[:100])
     raw_day = (args.get("open_on") or "").strip()
@@ -161,12 +161,12 @@ def job_public(job: Job, employer: Employer, *, today: date, open_wage_complaint
     return out
 
 
-def open_on_clause(day: date):  # noqa: ANN201
+def open_on_clause(day: date):
     return and_(Job.posted_at <= day, Job.closes_at > day, Job.status.not_in((JOB_PAUSED, JOB_TAKEN_DOWN)),
                 Employer.status == EMPLOYER_VERIFIED)
 
 
-def _text_clause(term: str):  # noqa: ANN201
+def _text_clause(term: str):
     codes = taxonomy.occupations_in(term)
     words = {term}
     for code in codes:

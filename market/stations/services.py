@@ -175,7 +175,7 @@ def roster(*, session: Session, staff: User, occupation: str | None = None, plac
     return out
 
 
-def matches(*, session: Session, ranker, worker: Worker, cipher: PersonalDataCipher, today: date,  # noqa: ANN001
+def matches(*, session: Session, ranker, worker: Worker, cipher: PersonalDataCipher, today: date,
             k: int = 5) -> list[dict]:
     """The worker's best open postings at once (market.recommend), as the slip prints them."""
     from market.postings import browse
@@ -187,7 +187,7 @@ def matches(*, session: Session, ranker, worker: Worker, cipher: PersonalDataCip
              "reasons": s.reasons} for job, s in scored]
 
 
-def slip(*, session: Session, ranker, worker: Worker, cipher: PersonalDataCipher, today: date) -> dict:  # noqa: ANN001
+def slip(*, session: Session, ranker, worker: Worker, cipher: PersonalDataCipher, today: date) -> dict:
     """What the printed slip carries: the worker's matches and the subsidies they may claim now."""
     from market.subsidies.services import eligibility
 

@@ -20,7 +20,7 @@ bp = Blueprint("stations", __name__)
 COUNTER_ROLES = (STATION_STAFF, ADMIN)
 
 
-def _state():  # noqa: ANN202
+def _state():
     return current_app.extensions["market"]
 
 
@@ -40,7 +40,7 @@ def _roster_filters(data: dict) -> dict:
             "placed": {"yes": True, "no": False, True: True, False: False}.get(placed)}
 
 
-def _counter_data(form) -> dict:  # noqa: ANN001
+def _counter_data(form) -> dict:
     data = {k: form.get(k) for k in ("phone", "name", "current_adcode", "hometown_adcode") if form.get(k)}
     codes, years = form.getlist("occupation"), form.getlist("years")
     data["occupations"] = [{"code": c, "years": y or 0} for c, y in zip(codes, years, strict=False) if c]
@@ -119,7 +119,7 @@ def new_station_page():
     return render_template("stations/new.html", form={}, errors={}, choices=services.STATION_SERVICES)
 
 
-def _counter_form(**extra):  # noqa: ANN003, ANN202
+def _counter_form(**extra):
     return render_template("stations/counter.html", occupations=list(taxonomy.occupations().values()),
                            levels=SKILL_LEVELS, **extra)
 

@@ -14,7 +14,7 @@ from market.workers.services import require_worker
 bp = Blueprint("subsidies", __name__)
 
 
-def _cipher():  # noqa: ANN202
+def _cipher():
     return current_app.extensions["market"].cipher
 
 

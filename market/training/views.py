@@ -17,7 +17,7 @@ from vocab.certificates import SKILL_LEVELS
 bp = Blueprint("training", __name__)
 
 
-def _filters(args) -> dict:  # noqa: ANN001
+def _filters(args) -> dict:
     raw = args.get("from") or ""
     try:
         on = date.fromisoformat(raw) if raw else None

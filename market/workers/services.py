@@ -36,7 +36,7 @@ def require_worker(session: Session, user: User) -> Worker:
     return worker
 
 
-def _occupations(errors: FieldErrors, raw) -> list[dict]:  # noqa: ANN001
+def _occupations(errors: FieldErrors, raw) -> list[dict]:
     out = []
     for item in raw or []:
         code = item.get("code") if isinstance(item, dict) else item

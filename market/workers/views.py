@@ -22,7 +22,7 @@ from vocab.terms import (
 bp = Blueprint("workers", __name__)
 
 
-def _cipher():  # noqa: ANN202
+def _cipher():
     return current_app.extensions["market"].cipher
 
 

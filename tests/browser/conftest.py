@@ -54,7 +54,7 @@ def live(tmp_path: Path) -> Iterator[LiveSite]:
 
 
 @pytest.fixture(scope="session")
-def browser():  # noqa: ANN201
+def browser():
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is missing: run `make browser` (installs Debian's chromium)")
     from playwright.sync_api import sync_playwright
@@ -66,14 +66,14 @@ def browser():  # noqa: ANN201
 
 
 @pytest.fixture
-def open_phone(browser, live: LiveSite):  # noqa: ANN001, ANN201
+def open_phone(browser, live: LiveSite):
     """Opens a new phone (a fresh browser context, its own cookies) and returns a page on it.
 
     Any server error (5xx) a page meets fails the test at teardown, with the address.
     """
     contexts = []
 
-    def open_phone():  # noqa: ANN202
+    def open_phone():
         context = browser.new_context(**PHONE)
         context.set_default_timeout(TIMEOUT_MS)
         context.set_default_navigation_timeout(TIMEOUT_MS)
@@ -89,10 +89,10 @@ def open_phone(browser, live: LiveSite):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture
-def login():  # noqa: ANN201
+def login():
     """Signs a page in through the /login form."""
 
-    def sign_in(page, live: LiveSite, phone_number: str, password: str = PASSWORD) -> None:  # noqa: ANN001
+    def sign_in(page, live: LiveSite, phone_number: str, password: str = PASSWORD) -> None:
         page.goto(live("/login"))
         page.fill("input[name=phone]", phone_number)
         page.fill("input[name=password]", password)

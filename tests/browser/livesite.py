@@ -34,7 +34,7 @@ def uscc_with_check(body17: str) -> str:
 class LiveSite:
     """The app being served, and shortcuts that set up data directly (for what a test is not about)."""
 
-    def __init__(self, app, url: str):  # noqa: ANN001
+    def __init__(self, app, url: str):
         self.app = app
         self.url = url
         self.state = app.extensions["market"]
@@ -110,7 +110,7 @@ class LiveSite:
                                  "occupations": [{"code": "welder", "years": 10}], "expected_wage": 6500})
         return phone
 
-    def count(self, model, **where) -> int:  # noqa: ANN001
+    def count(self, model, **where) -> int:
         with self.session() as s:
             query = select(func.count()).select_from(model)
             for column, value in where.items():
@@ -123,7 +123,7 @@ class HoldFirstAnswer:
     (its work is done and committed), but its answer is held back until ``release()``: meanwhile the page
     the user tapped on stays on screen, as on a phone waiting for a reply."""
 
-    def __init__(self, wsgi_app, suffix: str):  # noqa: ANN001
+    def __init__(self, wsgi_app, suffix: str):
         import threading
 
         self.wsgi_app, self.suffix = wsgi_app, suffix
@@ -132,7 +132,7 @@ class HoldFirstAnswer:
         self._first = True
         self._lock = threading.Lock()
 
-    def __call__(self, environ, start_response):  # noqa: ANN001, ANN204
+    def __call__(self, environ, start_response):
         if environ["REQUEST_METHOD"] != "POST" or not environ["PATH_INFO"].endswith(self.suffix):
             return self.wsgi_app(environ, start_response)
         with self._lock:

@@ -20,7 +20,7 @@ SEND_FORM_TWICE = """async () => {
 
 
 @pytest.fixture
-def worker_on_job(live, open_phone, login):  # noqa: ANN001, ANN201
+def worker_on_job(live, open_phone, login):
     _, employer_id = live.make_employer()
     job_id = live.make_job(employer_id, title="叉车司机", occupation="forklift")
     page = open_phone()
@@ -30,13 +30,13 @@ def worker_on_job(live, open_phone, login):  # noqa: ANN001, ANN201
     return page, job_id
 
 
-def posts_to_apply(page) -> list[str]:  # noqa: ANN001
+def posts_to_apply(page) -> list[str]:
     sent: list[str] = []
     page.on("request", lambda r: r.method == "POST" and r.url.endswith("/apply") and sent.append(r.url))
     return sent
 
 
-def assert_one_application(live, page, job_id: int) -> None:  # noqa: ANN001
+def assert_one_application(live, page, job_id: int) -> None:
     page.goto(live(f"/jobs/{job_id}"))
     expect(page.locator("main")).to_contain_text("您已投递：已投递")
     expect(page.locator("button:has-text('一键投递')")).to_have_count(0)
@@ -46,7 +46,7 @@ def assert_one_application(live, page, job_id: int) -> None:  # noqa: ANN001
     assert live.count(Application, job_id=job_id) == 1
 
 
-def test_double_tap_applies_once(live, worker_on_job) -> None:  # noqa: ANN001
+def test_double_tap_applies_once(live, worker_on_job) -> None:
     page, job_id = worker_on_job
     sent = posts_to_apply(page)
     with page.expect_navigation():
@@ -56,7 +56,7 @@ def test_double_tap_applies_once(live, worker_on_job) -> None:  # noqa: ANN001
     assert_one_application(live, page, job_id)
 
 
-def test_second_tap_while_the_first_is_on_its_way_applies_once(live, worker_on_job) -> None:  # noqa: ANN001
+def test_second_tap_while_the_first_is_on_its_way_applies_once(live, worker_on_job) -> None:
     """On a slow network the page stays up after the first tap, and people tap again."""
     page, job_id = worker_on_job
     sent = posts_to_apply(page)
@@ -77,7 +77,7 @@ def test_second_tap_while_the_first_is_on_its_way_applies_once(live, worker_on_j
     assert_one_application(live, page, job_id)
 
 
-def test_same_form_sent_twice_at_once_applies_once(live, worker_on_job) -> None:  # noqa: ANN001
+def test_same_form_sent_twice_at_once_applies_once(live, worker_on_job) -> None:
     page, job_id = worker_on_job
     sent = posts_to_apply(page)
     statuses = page.evaluate(SEND_FORM_TWICE)

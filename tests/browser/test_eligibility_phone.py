@@ -15,7 +15,7 @@ BUTTON_SIZES = """() => [...document.querySelectorAll('.button')].filter(e => e.
 })"""
 
 
-def test_the_eligibility_page_on_a_phone(live, open_phone, login, shots_dir) -> None:  # noqa: ANN001
+def test_the_eligibility_page_on_a_phone(live, open_phone, login, shots_dir) -> None:
     from sqlmodel import select
 
     from market.models import User

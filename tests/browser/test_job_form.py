@@ -10,7 +10,7 @@ from market.models import Job
 pytestmark = pytest.mark.browser
 
 
-def test_sex_requirement_is_refused_next_to_the_field(live, open_phone, login) -> None:  # noqa: ANN001
+def test_sex_requirement_is_refused_next_to_the_field(live, open_phone, login) -> None:
     boss_phone, employer_id = live.make_employer()
     page = open_phone()
     login(page, live, boss_phone)

@@ -13,7 +13,7 @@ EMPLOYER_NAME = "东莞市长安精密五金有限公司"
 JOB_TITLE = "二保焊电焊工"
 
 
-def register_through_pages(page, live, *, role: str, phone_number: str, name: str = "") -> None:  # noqa: ANN001
+def register_through_pages(page, live, *, role: str, phone_number: str, name: str = "") -> None:
     page.goto(live("/register"))
     if role == "employer":
         page.check("input[name=role][value=employer]")
@@ -28,7 +28,7 @@ def register_through_pages(page, live, *, role: str, phone_number: str, name: st
         page.click("button[name=step][value=register]")
 
 
-def test_employer_posts_worker_applies_and_is_hired(live, open_phone, login) -> None:  # noqa: ANN001
+def test_employer_posts_worker_applies_and_is_hired(live, open_phone, login) -> None:
     # --- The employer signs up: phone, the code from the SMS, a password.
     boss = open_phone()
     boss_phone = new_phone_number()

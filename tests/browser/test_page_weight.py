@@ -15,7 +15,7 @@ BENEFITS = [["包吃", "包住"], ["包吃"], [], ["包住", "五险一金"]]
 
 
 @pytest.fixture
-def twenty_jobs(live) -> list[int]:  # noqa: ANN001
+def twenty_jobs(live) -> list[int]:
     employers = [live.make_employer(name=f"东莞市第{n + 1}制造有限公司")[1] for n in range(4)]
     ids = []
     for n, title in enumerate(TITLES):
@@ -26,7 +26,7 @@ def twenty_jobs(live) -> list[int]:  # noqa: ANN001
     return ids
 
 
-def load_and_weigh(page, url: str) -> dict:  # noqa: ANN001
+def load_and_weigh(page, url: str) -> dict:
     """Opens ``url`` and sums what came over the wire for every request, from Chromium's network events."""
     cdp = page.context.new_cdp_session(page)
     cdp.send("Network.enable")
@@ -39,7 +39,7 @@ def load_and_weigh(page, url: str) -> dict:  # noqa: ANN001
     cdp.on("Network.loadingFinished", lambda e: wire.__setitem__(e["requestId"], e["encodedDataLength"]))
     bodies: dict[str, int] = {}
 
-    def on_response(response) -> None:  # noqa: ANN001
+    def on_response(response) -> None:
         bodies[response.url] = len(response.body())
 
     page.on("response", on_response)
@@ -49,7 +49,7 @@ def load_and_weigh(page, url: str) -> dict:  # noqa: ANN001
 
 
 @pytest.mark.parametrize("signed_in", [False, True], ids=["visitor", "worker"])
-def test_job_list_is_under_60_kb_and_has_no_inline_script(live, open_phone, login, twenty_jobs, signed_in) -> None:  # noqa: ANN001
+def test_job_list_is_under_60_kb_and_has_no_inline_script(live, open_phone, login, twenty_jobs, signed_in) -> None:
     page = open_phone()
     if signed_in:
         login(page, live, live.make_worker())

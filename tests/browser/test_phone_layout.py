@@ -18,7 +18,7 @@ SIDEWAYS_OVERFLOW = "() => document.documentElement.scrollWidth - document.docum
 
 
 @pytest.fixture
-def job_id(live) -> int:  # noqa: ANN001
+def job_id(live) -> int:
     _, employer_id = live.make_employer()
     for title in ("普工", "叉车司机", "保洁员"):
         live.make_job(employer_id, title=title, occupation=None, benefits=["包吃"])
@@ -32,7 +32,7 @@ def too_small(sizes: list) -> list:
 
 
 @pytest.mark.parametrize("signed_in", [False, True], ids=["visitor", "worker"])
-def test_job_detail_buttons_are_thumb_sized(live, open_phone, login, job_id, signed_in, shots_dir) -> None:  # noqa: ANN001
+def test_job_detail_buttons_are_thumb_sized(live, open_phone, login, job_id, signed_in, shots_dir) -> None:
     page = open_phone()
     if signed_in:
         login(page, live, live.make_worker())
@@ -51,7 +51,7 @@ def test_job_detail_buttons_are_thumb_sized(live, open_phone, login, job_id, sig
     page.screenshot(path=str(shots_dir / f"job-detail-{'worker' if signed_in else 'visitor'}.png"), full_page=True)
 
 
-def test_job_list_fits_the_phone(live, open_phone, job_id, shots_dir) -> None:  # noqa: ANN001
+def test_job_list_fits_the_phone(live, open_phone, job_id, shots_dir) -> None:
     page = open_phone()
     page.goto(live("/"))
     expect(page.locator("li.job")).to_have_count(4)

@@ -1,4 +1,4 @@
-"""Search benchmark of the site: `python -m market.bench_search --data /work/shared/data/market-v1`.
+"""Search benchmark of the site: `python -m bench.search --data /work/shared/data/market-v1`.
 
 One run, on a local Meilisearch and a SQLite database of the market (imported here, or ``--database-url``):
 
@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import cProfile
-import ctypes
 import datetime as dt
 import gc
 import inspect
@@ -51,6 +50,7 @@ import requests
 from tqdm import tqdm
 
 from market.config import ROOT
+from search.process import Child, die_with_parent, free_port, start
 
 LIVE_INDEX = "jobs"
 INDEX_TARGET = 1.3
@@ -64,74 +64,30 @@ def say(message: str) -> None:
 
 # -- processes ---------------------------------------------------------------------------------------------
 
-def _die_with_parent() -> None:
-    # In the child before exec: if this process dies without cleaning up, the kernel stops gunicorn too.
-    with contextlib.suppress(OSError):
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-
-
-@dataclass
-class Gunicorn:
-    process: subprocess.Popen
-    url: str
-    log_path: Path
-    _log: Any = None
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=25)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
-        if self._log is not None:
-            self._log.close()
-            self._log = None
-
-    def log_tail(self, lines: int = 20) -> str:
-        try:
-            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
-        except OSError:
-            return ""
-
-
-def start_gunicorn(workdir: Path, env_overrides: dict[str, str], *, workers: int | None) -> Gunicorn:
-    from search.server import free_port
-
+def start_gunicorn(workdir: Path, env_overrides: dict[str, str], *, workers: int | None) -> Child:
+    """The site on gunicorn as `make run` serves it, on a free port, ready once /healthz answers 200."""
     port = free_port()
     env = dict(os.environ)
     env.update(env_overrides)
     if workers:
         env["WEB_CONCURRENCY"] = str(workers)
-    log_path = workdir / "gunicorn.log"
-    log = open(log_path, "ab")  # noqa: SIM115 - open for the server's lifetime
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), "--bind", f"127.0.0.1:{port}",
-         "wsgi:app"],
-        cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-        preexec_fn=_die_with_parent,  # noqa: PLW1509 - only prctl, before exec
-    )
-    server = Gunicorn(process, f"http://127.0.0.1:{port}", log_path, log)
-    deadline = time.monotonic() + 60
-    while True:
-        if process.poll() is not None:
-            server.stop()
-            raise RuntimeError(f"gunicorn exited with code {process.returncode}:\n{server.log_tail()}")
+    url = f"http://127.0.0.1:{port}"
+
+    def ready() -> bool:
         try:
-            if requests.get(f"{server.url}/healthz", timeout=2).status_code == 200:
-                return server
+            return requests.get(f"{url}/healthz", timeout=2).status_code == 200
         except requests.RequestException:
-            pass
-        if time.monotonic() > deadline:
-            server.stop()
-            raise RuntimeError(f"gunicorn did not answer within 60 s:\n{server.log_tail()}")
-        time.sleep(0.1)
+            return False
+
+    child = start("gunicorn", [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"),
+                               "--bind", f"127.0.0.1:{port}", "wsgi:app"],
+                  log_path=workdir / "gunicorn.log", ready=ready, cwd=ROOT, env=env, timeout=60, url=url)
+    return child
 
 
 # -- the database --------------------------------------------------------------------------------------------
 
-def job_count(engine) -> int:  # noqa: ANN001
+def job_count(engine) -> int:
     from sqlalchemy import func
     from sqlmodel import Session, select
 
@@ -141,7 +97,7 @@ def job_count(engine) -> int:  # noqa: ANN001
         return session.exec(select(func.count()).select_from(Job).where(Job.status != JOB_TAKEN_DOWN)).one()
 
 
-def prepare_database(app, folder: str) -> None:  # noqa: ANN001
+def prepare_database(app, folder: str) -> None:
     """Schema up to date; the market imported unless the database already holds postings."""
     from market.importer import import_market
     from market.migrate import upgrade
@@ -158,7 +114,7 @@ def prepare_database(app, folder: str) -> None:  # noqa: ANN001
     say(report.summary().replace("\n", "; ") + f" ({time.monotonic() - started:.0f} s)")
 
 
-def settle_covered_outbox(engine, before) -> int:  # noqa: ANN001
+def settle_covered_outbox(engine, before) -> int:
     """Mark done the outbox rows a full reindex that started at ``before`` already covered; returns how many.
 
     The importer queues one upsert per posting and ``search reindex`` leaves those rows pending: every
@@ -177,12 +133,12 @@ def settle_covered_outbox(engine, before) -> int:  # noqa: ANN001
 
 # -- indexing --------------------------------------------------------------------------------------------------
 
-def pending_tasks(master) -> int:  # noqa: ANN001
+def pending_tasks(master) -> int:
     page = master.request("GET", "/tasks", params={"statuses": "enqueued,processing", "limit": 1})
     return int(page.get("total", len(page["results"])))
 
 
-def wait_searchable(master, uid: str, count: int, timeout: float = 3600.0) -> None:  # noqa: ANN001
+def wait_searchable(master, uid: str, count: int, timeout: float = 3600.0) -> None:
     """Until the index holds ``count`` documents and the server has no task left to run."""
     deadline = time.monotonic() + timeout
     while True:
@@ -203,7 +159,7 @@ def _seconds(duration: str | None) -> float:
     return ((days * 24 + hours) * 60 + minutes) * 60 + secs
 
 
-def engine_batches(master, uid: str) -> str:  # noqa: ANN001
+def engine_batches(master, uid: str) -> str:
     """How the engine grouped the document tasks of index ``uid``: batches, documents each, busy seconds."""
     from search.client import SearchError
 
@@ -251,7 +207,7 @@ def watch_documents(url: str, key: str, count: int, desc: str, pick: Callable[[s
         engine.close()
 
 
-def plain_load(master, uid: str, documents: list[dict], batch: int) -> float:  # noqa: ANN001
+def plain_load(master, uid: str, documents: list[dict], batch: int) -> float:
     """Seconds to make ``documents`` searchable in a fresh index with the job settings: create, settings,
     add_documents in batches, wait for every task."""
     from search.settings import index_settings
@@ -266,7 +222,7 @@ def plain_load(master, uid: str, documents: list[dict], batch: int) -> float:  #
     return time.perf_counter() - started
 
 
-def app_reindex(app, master, count: int) -> tuple[float, str]:  # noqa: ANN001
+def app_reindex(app, master, count: int) -> tuple[float, str]:
     """Seconds from the start of `search reindex` until every posting is searchable in the live index, and
     what the command said."""
     runner = app.test_cli_runner()
@@ -295,7 +251,7 @@ class IndexRuns:
         return [a / statistics.fmean(self.plain[i:i + 2]) for i, a in enumerate(self.app)]
 
 
-def index_benchmark(app, master, meili, rounds: int) -> tuple[IndexRuns, list[dict]]:  # noqa: ANN001
+def index_benchmark(app, master, meili, rounds: int) -> tuple[IndexRuns, list[dict]]:
     from market.search_index import documents_from_database
     from search.indexing import reindex
 
@@ -369,7 +325,7 @@ def browse_params(day: str) -> list[tuple[str, dict[str, str]]]:
     ]
 
 
-def record_probes(probes: list[Probe], url: str, search_key: str, settings) -> None:  # noqa: ANN001
+def record_probes(probes: list[Probe], url: str, search_key: str, settings) -> None:
     """Run each probe through the app's own query building (SearchGateway.search) once, keeping the engine
     requests it sends: the direct side replays exactly those."""
     from werkzeug.datastructures import MultiDict
@@ -382,7 +338,7 @@ def record_probes(probes: list[Probe], url: str, search_key: str, settings) -> N
     class Recorder(SearchEngine):
         calls: list
 
-        def request(self, method, path, *, json=None, params=None, timeout=None):  # noqa: ANN001, ANN202
+        def request(self, method, path, *, json=None, params=None, timeout=None):
             self.calls.append((method, path, json, params))
             return super().request(method, path, json=json, params=params, timeout=timeout)
 
@@ -402,7 +358,7 @@ def record_probes(probes: list[Probe], url: str, search_key: str, settings) -> N
     recorder.close()
 
 
-def replay(engine, calls) -> dict:  # noqa: ANN001
+def replay(engine, calls) -> dict:
     answer = None
     for method, path, body, params in calls:
         answer = engine.request(method, path, json=body, params=params)
@@ -444,7 +400,7 @@ class Checks:
         return body
 
 
-def latency_benchmark(probes: list[Probe], http_url: str, client, direct, rounds: int,  # noqa: ANN001
+def latency_benchmark(probes: list[Probe], http_url: str, client, direct, rounds: int,
                       checks: Checks, seed: int) -> list[Arm]:
     """Interleaved: each probe goes to every arm in turn (the order rotating), every round.
 
@@ -496,7 +452,7 @@ def latency_benchmark(probes: list[Probe], http_url: str, client, direct, rounds
     return [arm for arm, _ in arms]
 
 
-def profile_app(client, probes: list[Probe], top: int, passes: int = 3) -> list[str]:  # noqa: ANN001
+def profile_app(client, probes: list[Probe], top: int, passes: int = 3) -> list[str]:
     """cProfile over passes of the query set through the Flask test client: ms per request by function,
     and by package (own time)."""
     for probe in probes:
@@ -553,7 +509,7 @@ def profile_app(client, probes: list[Probe], top: int, passes: int = 3) -> list[
     return lines
 
 
-def worker_pids(server: Gunicorn) -> list[int]:
+def worker_pids(server: Child) -> list[int]:
     pid = server.process.pid
     try:
         return [int(x) for x in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
@@ -561,7 +517,7 @@ def worker_pids(server: Gunicorn) -> list[int]:
         return []
 
 
-def spy_gunicorn(py_spy: str, server: Gunicorn, probes: list[Probe], workdir: Path, top: int,
+def spy_gunicorn(py_spy: str, server: Child, probes: list[Probe], workdir: Path, top: int,
                  seconds: float = 30.0, rate: int = 250) -> list[str]:
     """py-spy on the gunicorn workers while the query set is sent over HTTP: where a worker's time goes,
     in ms per request (inclusive for project functions, own time for the rest)."""
@@ -576,7 +532,7 @@ def spy_gunicorn(py_spy: str, server: Gunicorn, probes: list[Probe], workdir: Pa
         spies.append(subprocess.Popen(
             [py_spy, "record", "--pid", str(pid), "--duration", str(int(seconds)), "--rate", str(rate), "--idle",
              "--nonblocking", "--format", "raw", "--output", str(outputs[-1])],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=_die_with_parent))  # noqa: PLW1509
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=die_with_parent))
     time.sleep(1.0)  # attaching
     session = requests.Session()
     sent, started = 0, time.perf_counter()
@@ -643,7 +599,7 @@ def spy_gunicorn(py_spy: str, server: Gunicorn, probes: list[Probe], workdir: Pa
 
 # -- relevance -----------------------------------------------------------------------------------------------
 
-def relevance_benchmark(judgments, postings, day: dt.date, http_url: str, searcher, master, checks: Checks,  # noqa: ANN001
+def relevance_benchmark(judgments, postings, day: dt.date, http_url: str, searcher, master, checks: Checks,
                         batch: int) -> dict[str, Any]:
     from search.documents import day_number
     from search.jobs import JobQuery, search_jobs
@@ -695,7 +651,7 @@ def count_documents(documents: list[dict], params: dict[str, str]) -> int | None
     return sum(1 for doc in documents if wanted(doc))
 
 
-def check_sql_totals(app, probes: list[Probe], http_url: str, checks: Checks,  # noqa: ANN001
+def check_sql_totals(app, probes: list[Probe], http_url: str, checks: Checks,
                      documents: list[dict]) -> None:
     """Totals of the filter-only browses through the API, against the database's count of open postings
     (the query of the app's database fallback) and against a count over the app's own documents."""
@@ -728,7 +684,7 @@ def _verdict(ok: bool) -> str:
     return "ok" if ok else "OVER TARGET"
 
 
-def report(out, *, postings: int, day: str, index: IndexRuns, arms: list[Arm], rounds: int,  # noqa: ANN001
+def report(out, *, postings: int, day: str, index: IndexRuns, arms: list[Arm], rounds: int,
            probes: list[Probe], relevance: dict, checks: Checks, settled: int, profile: list[str],
            wall: float, styles: list[str]) -> None:
     from search.relevance import percentile
@@ -899,12 +855,12 @@ def run(args: argparse.Namespace) -> int:
         tmp.cleanup()
 
 
-def _terminate(signum, _frame) -> None:  # noqa: ANN001
+def _terminate(signum, _frame) -> None:
     raise SystemExit(128 + signum)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m market.bench_search", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m bench.search", description=__doc__.splitlines()[0])
     parser.add_argument("--data", required=True, help="a market-v1 folder")
     parser.add_argument("--database-url", help="a database that already holds the market (skips the import); "
                                                "its import-time outbox rows are marked done")
