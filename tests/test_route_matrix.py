@@ -17,7 +17,6 @@ from __future__ import annotations
 import itertools
 import os
 import re
-
 from datetime import timedelta
 from urllib.parse import quote
 
@@ -29,7 +28,8 @@ from tests.fairkit import approved, new_fair
 ROLES = ("anonymous", "worker", "other_worker", "employer", "other_employer", "organiser", "admin")
 
 # route (method path) → classes in ROLES order. Ids in paths are the owner's: the worker's application,
-# the employer's posting, the organiser's live session, the worker's complaint.
+# the employer's posting, the organiser's live session and fair, the employer's booth at it, the worker's
+# complaint, fair code, brand claim and work-log day; a trainer's course and account, staff's station and policy.
 EXPECTED: dict[str, str] = {
     "DELETE /api/v1/live/sessions/<session_id>/queue/<job_id>": "LFFFFAA",
     "DELETE /api/v1/me": "LAAAAAA",
