@@ -108,6 +108,7 @@ def test_reindex_swaps_and_reconcile_repairs_drift(app, make_employer, client):
     assert client.get("/api/v1/jobs?q=普工").get_json()["total"] == 5
     # Drift: a document vanishes from the index behind the database's back.
     first = client.get("/api/v1/jobs?q=普工").get_json()["hits"][0]["id"]
+    gateway.stop_relay()  # nothing may put the document back before reconcile looks
     gateway.admin.wait_for_task(gateway.admin.delete_documents([first]), 30)
     result = runner.invoke(args=["search", "reconcile"])
     assert "missing 1, stale 0, extra 0" in result.output

@@ -20,7 +20,7 @@ def click_through(page, button) -> None:
     """Click an action, and its confirmation step when the page asks for one."""
     with page.expect_navigation():
         button.click()
-    confirm = page.locator("main form button.primary", has_text="确认")
+    confirm = page.locator("main form button.primary", has_text=re.compile(r"^确(定|认)"))
     if confirm.count():
         with page.expect_navigation():
             confirm.first.click()
