@@ -73,8 +73,9 @@ def open_phone(browser, live: LiveSite):
     """
     contexts = []
 
-    def open_phone():
-        context = browser.new_context(**PHONE)
+    def open_phone(*, bypass_csp: bool = False):
+        # bypass_csp: for a test that injects its own tool (axe-core); the site's pages never need it.
+        context = browser.new_context(**PHONE, bypass_csp=bypass_csp)
         context.set_default_timeout(TIMEOUT_MS)
         context.set_default_navigation_timeout(TIMEOUT_MS)
         contexts.append(context)

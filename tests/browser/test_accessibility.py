@@ -63,7 +63,7 @@ def test_key_pages_have_no_serious_accessibility_violations_and_stay_light(live,
     phones: dict[str | None, object] = {}
     for label, phone_number, path in key_pages:
         if phone_number not in phones:
-            phones[phone_number] = open_phone()
+            phones[phone_number] = open_phone(bypass_csp=True)  # axe-core is the test's script, not the site's
             if phone_number:
                 login(phones[phone_number], live, phone_number)
         page = phones[phone_number]
