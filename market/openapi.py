@@ -76,7 +76,7 @@ _ROUTES = [
     ("get", "/stats/applications", "投递与录用：按工种、岗位所在省份或城市（from, to, by: trade | province | city；少于 5 次投递的组合不显示）", "admin", False),
     ("get", "/stats/wages", "岗位工资中位数（折算为月薪，计件不计）：按工种、城市或工种和城市（from, to, by: trade | city | trade_city；少于 5 个岗位不显示）", "admin", False),
     ("get", "/stats/workers", "登记求职者：按户籍或现在务工地的省份、城市（from, to, by: hometown_province | hometown_city | current_province | current_city；少于 5 人不显示）", "admin", False),
-    ("get", "/stats/fairs", "招聘会成效：场次、岗位、期间投递与录用（from, to；available 为 false 时岗位未与招聘会关联）", "admin", False),
+    ("get", "/stats/fairs", "招聘会成效：场次、岗位、期间投递与录用（from, to）", "admin", False),
     ("get", "/stats/complaints", "欠薪投诉办结用时中位数（天）：按被投诉单位所在省份或合计（from, to, by: province | all；少于 5 件不显示）", "admin", False),
     ("post", "/fairs", "创建招聘会（name, kind, starts_on, ends_on, adcode?, address?, online, target_groups?）", "organiser", True),
     ("get", "/fairs", "招聘会列表（adcode：地点的区划代码或地名；on：这一天在办的）", None, False),

@@ -189,6 +189,16 @@ class RankerService:
         return ([(jobs[int(s.id)], s) for s in scored],
                 [(jobs[int(pid)], cert) for pid, cert in blocked])
 
+    def score_workers(self, session: Session, job: Job, workers: list[Worker], *, k: int,
+                      today: date) -> list[tuple[Worker, Scored]]:
+        """These workers for this posting, best first, scored with the day's track record (the one the open
+        index keeps). Employers never learn priority groups: the profiles carry none."""
+        by_id = {w.id: w for w in workers}
+        _, track = self.open_index(session, today)
+        scored = self.ranker().candidates(to_posting(job), [to_profile(w) for w in workers], k, as_of=today,
+                                          track=track)
+        return [(by_id[int(s.id)], s) for s in scored]
+
     def candidates(self, session: Session, job: Job, *, k: int, today: date) -> list[tuple[Worker, Scored]]:
         """Discoverable workers for a posting, best first, with reasons safe to show its employer."""
         return self.candidates_explained(session, job, k=k, today=today)[0]
@@ -215,11 +225,7 @@ class RankerService:
         if not workers:
             return [], (f"{place}还没有登记为{trade}、愿意被单位找到的求职者，愿意跨省的也没有。"
                         "岗位照常展示，有人登记后这里就会出现；也可以报名招聘会或直播带岗。")
-        # Employers never learn priority groups: the profiles carry none.
-        profiles = [to_profile(w) for w in workers.values()]
-        track = self._track or track_record(session, today)
-        scored = self.ranker().candidates(to_posting(job), profiles, k, as_of=today, track=track)
-        found = [(workers[int(s.id)], s) for s in scored]
+        found = self.score_workers(session, job, list(workers.values()), k=k, today=today)
         if found:
             return found, None
         if job.cert_required:

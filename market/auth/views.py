@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import UserMixin, current_user, login_user, logout_user
-from werkzeug.exceptions import HTTPException
 
 from market import clock, validate
 from market.auth import services
 from market.clock import to_china
 from market.errors import AppError
-from market.extensions import limiter, login_manager
+from market.extensions import login_manager
 from market.identity import normalise_phone
 from market.models import EMPLOYER, PARTNER_ROLES, SIGN_IN_WEB, User
 from market.ratelimit import Rule
@@ -223,7 +221,6 @@ def logout():
 
 
 RESEND_AFTER_SECONDS = 60  # a resend is offered this long after a code was sent
-_CODE_PAGES = {"auth.register": "auth/register.html", "auth.reset": "auth/reset.html"}
 
 
 def _wait_context(seconds: int) -> dict:
@@ -281,35 +278,6 @@ def _code_then_form(template: str, purpose: str, finish):
                                code_sent=code_sent), exc.status
     _sign_in(user)
     return None
-
-
-def _retry_after(exc: HTTPException) -> int:
-    """Seconds until the limit that refused this request lets the next one through."""
-    limit = getattr(limiter, "current_limit", None)
-    reset_at = getattr(limit, "reset_at", None)
-    if reset_at:
-        return max(1, int(reset_at - time.time()) + 1)
-    return int(getattr(exc, "retry_after", None) or RESEND_AFTER_SECONDS)
-
-
-@bp.errorhandler(429)
-def _too_many(exc: HTTPException):
-    """Too many tries: the same form again, everything kept, saying when to try next (never a bare error)."""
-    session_ = g.get("db")
-    if session_ is not None:
-        session_.rollback()
-    seconds = _retry_after(exc)
-    wait = _wait_context(seconds)
-    message = f"操作太频繁，请在 {wait['wait_until_text']} 以后（约 {seconds} 秒后）再试"
-    form = request.form
-    headers = {"Retry-After": str(seconds)}
-    if request.endpoint in _CODE_PAGES:
-        code_sent = form.get("stage") == "code_sent" or form.get("step") not in (None, "code")
-        return render_template(_CODE_PAGES[request.endpoint], form=form, errors={}, error=message,
-                               code_sent=code_sent, **wait), 429, headers
-    if request.endpoint == "auth.login":
-        return render_template("auth/login.html", error=message, phone=form.get("phone", ""), **wait), 429, headers
-    return render_template("error.html", message=message, fields={}, status=429), 429, headers
 
 
 @bp.route("/register", methods=["GET", "POST"])

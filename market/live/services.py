@@ -41,7 +41,7 @@ from market.models import (
 )
 from market.postings.browse import JobFilters, browse_db, job_public
 from market.postings.services import effective_status, is_open_on
-from market.recommend import RankerService, to_posting, to_profile, track_record
+from market.recommend import RankerService
 from market.workers.services import worker_for_employer, worker_of
 
 ON_AIR, ENDED = "on_air", "ended"
@@ -456,11 +456,8 @@ def console(session: Session, live: LiveSession, *, ranker: RankerService, today
             Worker.user_id.in_(viewer_ids), Worker.discoverable.is_(True), User.active.is_(True),
             Worker.name != ""))) if viewer_ids else []
         if workers:
-            by_id = {w.id: w for w in workers}
-            scored = ranker.ranker().candidates(to_posting(job), [to_profile(w) for w in workers], 10, as_of=today,
-                                                track=track_record(session, today))
-            matched_viewers = [{"worker": worker_for_employer(by_id[int(s.id)]), "score": round(s.score, 4),
-                                "reasons": s.reasons} for s in scored]
+            matched_viewers = [{"worker": worker_for_employer(w), "score": round(s.score, 4), "reasons": s.reasons}
+                               for w, s in ranker.score_workers(session, job, workers, k=10, today=today)]
         candidates = [{"worker": worker_for_employer(w), "score": round(s.score, 4), "reasons": s.reasons}
                       for w, s in ranker.candidates(session, job, k=10, today=today)]
     return {"viewers": viewers_now(session, live.id), "applications": per_job,

@@ -11,11 +11,11 @@ from __future__ import annotations
 import statistics
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Table, case, func
-from sqlmodel import Session, SQLModel, select
+from sqlalchemy import case, func
+from sqlmodel import Session, select
 
 from market import clock, validate
 from market.errors import FieldErrors
@@ -25,8 +25,10 @@ from market.models import (
     HIRED,
     JOB_TAKEN_DOWN,
     Application,
+    ComplaintEvent,
     Employer,
     Fair,
+    FairJob,
     Job,
     User,
     WageComplaint,
@@ -236,22 +238,10 @@ def count_rows(counts: dict[str | None, int]) -> list[dict]:
 FAIR_GROUPS = {"kind": "按招聘会类型"}
 
 
-def _table(name: str) -> Table | None:
-    """A table another part of the site adds (a fair's postings, its registrations), when it exists."""
-    return SQLModel.metadata.tables.get(name)
-
-
-@dataclass
-class FairOutcomes:
-    rows: list[dict] = field(default_factory=list)
-    # Whether postings are linked to fairs at all; without links the outcomes are unknown, not zero.
-    linked: bool = False
-
-
-def fairs(session: Session, *, start: date, end: date, by: str = "kind") -> FairOutcomes:
-    """Fairs held in the period (any of their days in it), per kind: how many, how many online, and, where
-    postings are linked to fairs, the postings offered, the applications made to them during the fair and
-    the hires among those. Counts of people under 5 are shown as None, not as a number."""
+def fairs(session: Session, *, start: date, end: date, by: str = "kind") -> list[dict]:
+    """Fairs held in the period (any of their days in it), per kind: how many, how many online, the
+    postings offered, the applications made to them during the fair and the hires among those. Counts of
+    people under 5 are shown as None, not as a number."""
     held = session.exec(select(Fair.id, Fair.kind, Fair.online)
                         .where(Fair.starts_on <= end, Fair.ends_on >= start)).all()
     per_kind: dict[str, dict] = {}
@@ -262,22 +252,18 @@ def fairs(session: Session, *, start: date, end: date, by: str = "kind") -> Fair
         row["fairs"] += 1
         row["online"] += 1 if online else 0
         fair_kind[fair_id] = kind
-    fair_jobs = _table("fair_jobs")
-    linked = fair_jobs is not None
-    if linked and fair_kind:
+    if fair_kind:
         postings: dict[str, int] = defaultdict(int)
         apps: dict[str, int] = defaultdict(int)
         hires: dict[str, int] = defaultdict(int)
-        links = session.exec(select(fair_jobs.c.fair_id, fair_jobs.c.job_id)
-                             .where(fair_jobs.c.fair_id.in_(list(fair_kind)))).all()
-        for fair_id, _job in links:
+        for fair_id in session.exec(select(FairJob.fair_id).where(FairJob.fair_id.in_(list(fair_kind)))):
             postings[fair_kind[fair_id]] += 1
         counted = session.exec(
             select(Fair.kind, func.count(Application.id),
                    func.sum(case((Application.status == HIRED, 1), else_=0)))
-            .select_from(fair_jobs)
-            .join(Fair, Fair.id == fair_jobs.c.fair_id)
-            .join(Application, Application.job_id == fair_jobs.c.job_id)
+            .select_from(FairJob)
+            .join(Fair, Fair.id == FairJob.fair_id)
+            .join(Application, Application.job_id == FairJob.job_id)
             .where(Fair.id.in_(list(fair_kind)), Application.applied_at >= Fair.starts_on,
                    Application.applied_at <= Fair.ends_on, Application.applied_at >= start,
                    Application.applied_at <= end)
@@ -288,8 +274,7 @@ def fairs(session: Session, *, start: date, end: date, by: str = "kind") -> Fair
             row["postings"] = postings.get(kind, 0)
             if apps.get(kind, 0) >= SUPPRESSED_BELOW:
                 row["applications"], row["hires"] = apps[kind], hires[kind]
-    rows = sorted(per_kind.values(), key=lambda r: (-r["fairs"], r["kind"]))
-    return FairOutcomes(rows=rows, linked=linked)
+    return sorted(per_kind.values(), key=lambda r: (-r["fairs"], r["kind"]))
 
 
 # ---- complaint resolution times ----------------------------------------------------------------------
@@ -298,14 +283,12 @@ COMPLAINT_GROUPS = {"province": "按被投诉单位所在省份", "all": "合计
 
 
 def _resolved_at(session: Session, ids: list[int]) -> dict[int, datetime]:
-    """When each complaint was resolved: its first 'resolved' step where the steps are kept, else the last
-    change of a complaint now resolved."""
-    events = _table("complaint_events")
-    if events is None or not ids:
+    """When each complaint was resolved: its first 'resolved' step in its history."""
+    if not ids:
         return {}
-    rows = session.exec(select(events.c.complaint_id, func.min(events.c.at))
-                        .where(events.c.complaint_id.in_(ids), events.c.to_status == COMPLAINT_RESOLVED)
-                        .group_by(events.c.complaint_id)).all()
+    rows = session.exec(select(ComplaintEvent.complaint_id, func.min(ComplaintEvent.at))
+                        .where(ComplaintEvent.complaint_id.in_(ids), ComplaintEvent.to_status == COMPLAINT_RESOLVED)
+                        .group_by(ComplaintEvent.complaint_id)).all()
     return {cid: at for cid, at in rows}
 
 
@@ -350,7 +333,7 @@ class Statistic:
     title: str
     explain: str
     groups: dict[str, str]
-    compute: Callable[..., object]
+    compute: Callable[..., list[dict]]
     # (key in a row, Chinese column heading); the first ones name the group, the others are numbers.
     columns: Callable[[str], list[tuple[str, str]]]
     # The numbers the chart draws, as bars side by side.
@@ -419,8 +402,6 @@ class Report:
     by: str
     rows: list[dict]
     columns: list[tuple[str, str]]
-    # False when the site keeps no data this statistic needs (the fairs' postings before fairs link them).
-    available: bool = True
 
     def chart(self) -> dict:
         """What the chart script draws: the first 20 groups (the table has them all), one series a number."""
@@ -439,25 +420,17 @@ class Report:
         value = row.get(key)
         if value is not None:
             return value
-        if not self.available:
-            return "暂无数据"
         return "尚无办结" if key == "median_days" else f"少于 {SUPPRESSED_BELOW}"
 
     def as_json(self) -> dict:
         return {"from": self.start.isoformat(), "to": self.end.isoformat(), "by": self.by,
-                "rows": self.rows, "available": self.available, "suppressed_below": SUPPRESSED_BELOW}
+                "rows": self.rows, "available": True, "suppressed_below": SUPPRESSED_BELOW}
 
 
 def report(session: Session, *, slug: str, start: date, end: date, by: str) -> Report:
     stat = STATISTICS[slug]
-    answer = stat.compute(session, start=start, end=end, by=by)
-    available = True
-    if isinstance(answer, FairOutcomes):
-        rows, available = answer.rows, answer.linked
-    else:
-        rows = answer  # type: ignore[assignment]
-    return Report(statistic=stat, start=start, end=end, by=by, rows=rows, columns=stat.columns(by),
-                  available=available)
+    rows = stat.compute(session, start=start, end=end, by=by)
+    return Report(statistic=stat, start=start, end=end, by=by, rows=rows, columns=stat.columns(by))
 
 
 def workbook(rep: Report) -> bytes:
