@@ -24,12 +24,13 @@ class PolicyIndex:
                 library.ensure_index(self.admin, self.uid)
                 self._ready = True
 
-    def push(self, documents: list[dict], *, strict: bool = False) -> None:
-        """Waits for the engine to apply the documents. After a publish a failure is logged (the database
-        still answers, and ``policies reindex`` repairs the index); ``strict`` raises it instead."""
+    def push(self, documents: list[dict], *, strict: bool = False, timeout: float = 30.0) -> None:
+        """Waits up to ``timeout`` seconds for the engine to apply the documents. After a publish a failure is
+        logged (the database still answers, and ``policies reindex`` repairs the index); ``strict`` raises it
+        instead."""
         try:
             self._ensure()
-            library.upsert(self.admin, self.uid, documents)
+            library.upsert(self.admin, self.uid, documents, timeout=timeout)
         except SearchError as exc:
             if strict:
                 raise

@@ -144,8 +144,11 @@ def policy_public(policy: PolicyDocument) -> dict:
             "measures": policy.measures}
 
 
+REINDEX_WAIT_SECONDS = 600.0  # an operator's command waits behind whatever the engine has queued
+
+
 def reindex(*, session: Session, index: PolicyIndex) -> int:
     documents = [search_document(p) for p in session.exec(select(PolicyDocument).order_by(PolicyDocument.id))]
     if documents:
-        index.push(documents, strict=True)
+        index.push(documents, strict=True, timeout=REINDEX_WAIT_SECONDS)
     return len(documents)
