@@ -8,6 +8,7 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from market import clock
+from market.errors import NotFound
 from market.models import OUTBOX_UPSERT, Job, SearchOutbox
 
 
@@ -19,6 +20,8 @@ def enqueue_index(session: Session, job_id: int, op: str = OUTBOX_UPSERT) -> Non
 
 def touch(session: Session, job: Job) -> None:
     """A posting changed: bump its version (reconciliation compares it) and queue its document."""
+    if job.id is None:
+        raise NotFound("没有这个岗位")
     job.version += 1
     job.updated_at = clock.now()
     session.add(job)

@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import func, update
-from sqlmodel import Session, select
+from sqlalchemy import ColumnElement, func, update
+from sqlmodel import Session, col, select
 
 from market import clock, validate
 from market.audit import record
-from market.errors import Conflict, FieldErrors, Invalid
+from market.errors import Conflict, FieldErrors, Invalid, NotFound
 from market.models import (
     ADMIN,
     COMPLAINT_DISMISSED,
@@ -87,13 +87,13 @@ class Row:
     user: User
     handler: User | None = None
     history: list[ComplaintEvent] = field(default_factory=list)
-    actors: dict[int, str] = field(default_factory=dict)  # staff who took a step: their names, for staff
+    actors: dict[int | None, str] = field(default_factory=dict)  # staff who took a step: their names, for staff
 
 
 def accepted_count(session: Session, employer_id: int) -> int:
     """What a posting shows: complaints staff accepted (受理, in progress), not yet resolved or dismissed,
     filed by workers who applied to (or were hired by) this employer. Anyone may file; only these count."""
-    applied = (select(Application.id).join(Job, Job.id == Application.job_id)
+    applied = (select(Application.id).join(Job, col(Job.id) == Application.job_id)
                .where(Application.worker_id == WageComplaint.worker_id, Job.employer_id == employer_id))
     return session.exec(select(func.count()).select_from(WageComplaint).where(
         WageComplaint.employer_id == employer_id, WageComplaint.status == COMPLAINT_IN_PROGRESS,
@@ -110,7 +110,7 @@ def refresh_employer_count(session: Session, employer_id: int) -> bool:
     employer.open_wage_complaints = count
     session.add(employer)
     for job_id in session.exec(select(Job.id).where(Job.employer_id == employer_id, Job.status != JOB_TAKEN_DOWN)):
-        enqueue_index(session, job_id)
+        enqueue_index(session, job_id)  # type: ignore[arg-type]  # a primary key read back is never NULL
     return True
 
 
@@ -136,7 +136,8 @@ def _date(errors: FieldErrors, raw: Any, field: str, label: str) -> date | None:
 
 def _known_to(session: Session, job: Job, worker: Worker) -> bool:
     """A worker may name a posting that is published now, or one they applied to."""
-    if visible_to(job, session.get(Employer, job.employer_id), None):
+    employer = session.get(Employer, job.employer_id)
+    if employer is not None and visible_to(job, employer, None):
         return True
     return session.exec(select(Application.id).where(Application.worker_id == worker.id,
                                                      Application.job_id == job.id)).first() is not None
@@ -202,13 +203,17 @@ def file_complaint(*, session: Session, worker: Worker, user: User, data: dict,
                      f"情况说明最多 {MAX_DESCRIPTION} 个字（现在 {len(description)} 个字）")
     errors.raise_if_any()
     assert employer is not None and amount is not None and start is not None and end is not None
+    if worker.id is None:
+        raise NotFound("没有求职资料")
+    if employer.id is None:
+        raise NotFound("没有这个单位")
 
     # A double tap, or the same form sent again: the complaint already on file, never a second one.
     same = session.exec(select(WageComplaint).where(
         WageComplaint.worker_id == worker.id, WageComplaint.employer_id == employer.id,
-        WageComplaint.job_id == job.id if job else WageComplaint.job_id.is_(None),
+        WageComplaint.job_id == job.id if job else col(WageComplaint.job_id).is_(None),
         WageComplaint.amount_owed == amount, WageComplaint.period_start == start,
-        WageComplaint.period_end == end, WageComplaint.status.in_(COMPLAINT_OPEN_STATUSES))).first()
+        WageComplaint.period_end == end, col(WageComplaint.status).in_(COMPLAINT_OPEN_STATUSES))).first()
     if same is not None:
         return same, False
 
@@ -219,6 +224,8 @@ def file_complaint(*, session: Session, worker: Worker, user: User, data: dict,
                                                     job_id=job.id if job else None))
     session.add(complaint)
     session.flush()
+    if complaint.id is None:
+        raise NotFound("没有这件投诉")
     session.add(ComplaintEvent(complaint_id=complaint.id, actor_id=user.id, action=FILED, to_status=COMPLAINT_FILED,
                                note=f"投诉 {amount} 元（{start.isoformat()} 至 {end.isoformat()}）"))
     record(session, actor=user, action="complaint.file", target=("complaint", complaint.id),
@@ -254,20 +261,20 @@ def list_complaints(session: Session, *, worker: Worker | None = None, status: s
                     limit: int = 50, offset: int = 0) -> tuple[int, list[Row]]:
     """Newest first: the whole queue (worker=None, for staff) or one worker's own complaints. With
     ``overdue_on``: only open complaints whose next step was due before that day, the longest overdue first."""
-    clauses = []
+    clauses: list[ColumnElement[bool]] = []
     if worker is not None:
-        clauses.append(WageComplaint.worker_id == worker.id)
+        clauses.append(col(WageComplaint.worker_id) == worker.id)
     if status is not None:
-        clauses.append(WageComplaint.status == status)
+        clauses.append(col(WageComplaint.status) == status)
     if handler_id is not None:
-        clauses.append(WageComplaint.handler_id == handler_id)
-    order = (WageComplaint.created_at.desc(), WageComplaint.id.desc())
+        clauses.append(col(WageComplaint.handler_id) == handler_id)
+    order: tuple[ColumnElement[Any], ...] = (col(WageComplaint.created_at).desc(), col(WageComplaint.id).desc())
     if overdue_on is not None:
-        clauses += [WageComplaint.status.in_(COMPLAINT_OPEN_STATUSES), WageComplaint.due_on < overdue_on]
-        order = (WageComplaint.due_on, WageComplaint.id)
+        clauses += [col(WageComplaint.status).in_(COMPLAINT_OPEN_STATUSES), col(WageComplaint.due_on) < overdue_on]
+        order = (col(WageComplaint.due_on).asc(), col(WageComplaint.id).asc())
     total = session.exec(select(func.count()).select_from(WageComplaint).where(*clauses)).one()
     rows = session.exec(
-        select(WageComplaint, Employer, Job, Worker, User)
+        select(WageComplaint, Employer, Job, Worker, User)  # type: ignore[call-overload]  # typed up to 4 entities
         .join(Employer, Employer.id == WageComplaint.employer_id)
         .outerjoin(Job, Job.id == WageComplaint.job_id)
         .join(Worker, Worker.id == WageComplaint.worker_id)
@@ -282,7 +289,7 @@ def list_complaints(session: Session, *, worker: Worker | None = None, status: s
 
 def overdue_count(session: Session, today: date) -> int:
     return session.exec(select(func.count()).select_from(WageComplaint).where(
-        WageComplaint.status.in_(COMPLAINT_OPEN_STATUSES), WageComplaint.due_on < today)).one()
+        col(WageComplaint.status).in_(COMPLAINT_OPEN_STATUSES), col(WageComplaint.due_on) < today)).one()
 
 
 def _attach(session: Session, rows: list[Row]) -> None:
@@ -290,13 +297,13 @@ def _attach(session: Session, rows: list[Row]) -> None:
     if not rows:
         return
     ids = [r.complaint.id for r in rows]
-    events: dict[int, list[ComplaintEvent]] = {i: [] for i in ids}
-    for event in session.exec(select(ComplaintEvent).where(ComplaintEvent.complaint_id.in_(ids))
-                              .order_by(ComplaintEvent.at, ComplaintEvent.id)):
+    events: dict[int | None, list[ComplaintEvent]] = {i: [] for i in ids}
+    for event in session.exec(select(ComplaintEvent).where(col(ComplaintEvent.complaint_id).in_(ids))
+                              .order_by(col(ComplaintEvent.at), col(ComplaintEvent.id))):
         events[event.complaint_id].append(event)
     people = {r.complaint.handler_id for r in rows if r.complaint.handler_id}
     people |= {e.actor_id for history in events.values() for e in history if e.actor_id}
-    users = {u.id: u for u in session.exec(select(User).where(User.id.in_(people)))} if people else {}
+    users = {u.id: u for u in session.exec(select(User).where(col(User.id).in_(people)))} if people else {}
     for r in rows:
         r.history = events[r.complaint.id]
         r.handler = users.get(r.complaint.handler_id)
@@ -305,9 +312,11 @@ def _attach(session: Session, rows: list[Row]) -> None:
 
 def load_row(session: Session, complaint: WageComplaint) -> Row:
     worker = session.get(Worker, complaint.worker_id)
-    row = Row(complaint, session.get(Employer, complaint.employer_id),
-              session.get(Job, complaint.job_id) if complaint.job_id else None,
-              worker, session.get(User, worker.user_id))
+    employer = session.get(Employer, complaint.employer_id)
+    user = session.get(User, worker.user_id) if worker is not None else None
+    if worker is None or employer is None or user is None:
+        raise NotFound("没有这件投诉")
+    row = Row(complaint, employer, session.get(Job, complaint.job_id) if complaint.job_id else None, worker, user)
     _attach(session, [row])
     return row
 
@@ -324,10 +333,11 @@ def visible_complaint(session: Session, complaint_id: int, user: User) -> WageCo
 
 
 def staff_handlers(session: Session) -> list[User]:
-    return list(session.exec(select(User).where(User.role == ADMIN, User.active.is_(True)).order_by(User.id)))
+    return list(session.exec(select(User).where(User.role == ADMIN, col(User.active).is_(True))
+                             .order_by(col(User.id))))
 
 
-def _event_public(e: ComplaintEvent, *, for_staff: bool, names: dict[int, str]) -> dict:
+def _event_public(e: ComplaintEvent, *, for_staff: bool, names: dict[int | None, str]) -> dict:
     out = {"action": e.action, "action_name": ACTION_NAMES.get(e.action, e.action), "from_status": e.from_status,
            "to_status": e.to_status, "note": e.note, "at": clock.to_china(e.at).isoformat(timespec="seconds"),
            "sms": {True: "已交短信平台发送", False: "已记录，短信未发送", None: "未发短信"}[e.sms_sent]}
@@ -390,9 +400,12 @@ def _message(complaint: WageComplaint, employer: Employer, step: str, note: str,
 
 
 def act(*, session: Session, complaint: WageComplaint, staff: User, step: str, note: Any,
-        sms: SmsSender | None, today: date, handler_id: Any = None) -> ComplaintEvent:
+        sms: SmsSender | None, today: date, handler_id: Any = None) -> ComplaintEvent | None:
     """Staff take one step on a complaint. Each step is kept with its note (nothing is overwritten), the
-    worker hears of it (inbox, and SMS when a gateway is set up), and the employer's public count follows."""
+    worker hears of it (inbox, and SMS when a gateway is set up), and the employer's public count follows.
+    A status step already taken changes nothing and answers the complaint's latest event (None if it has none)."""
+    if complaint.id is None:
+        raise NotFound("没有这件投诉")
     if step not in ACTION_NAMES or step == FILED:
         raise Invalid({"action": "操作应为 " + "、".join(f"{k}（{v}）" for k, v in ACTION_NAMES.items() if k != FILED)})
     text = note.strip() if isinstance(note, str) else ""
@@ -416,7 +429,7 @@ def act(*, session: Session, complaint: WageComplaint, staff: User, step: str, n
     if from_status not in _STEP_FROM[step]:
         if step in _STEP_STATUS and from_status == to_status:
             return session.exec(select(ComplaintEvent).where(ComplaintEvent.complaint_id == complaint.id)
-                                .order_by(ComplaintEvent.id.desc())).first()
+                                .order_by(col(ComplaintEvent.id).desc())).first()
         target = STATUS_NAMES[to_status] if step in _STEP_STATUS else ACTION_NAMES[step]
         raise Conflict(f"投诉已是“{STATUS_NAMES[from_status]}”，不能{'改为' if step in _STEP_STATUS else ''}“{target}”",
                        fields={"status": "不能这样改"})
@@ -427,16 +440,16 @@ def act(*, session: Session, complaint: WageComplaint, staff: User, step: str, n
         values["stage"] = step
     if step in _STEP_DUE:
         values["due_on"] = today + timedelta(days=_STEP_DUE[step])
-    if step == ASSIGN:
+    if step == ASSIGN and handler is not None:
         values["handler_id"] = handler.id
     elif step == ACCEPT and complaint.handler_id is None:
         values["handler_id"] = staff.id  # whoever accepts it handles it until someone is assigned
     if text and step in (ACCEPT, RESOLVE, DISMISS):
         values["resolution_note"] = text
     # Conditional on the status read above: two staff handling the same complaint cannot both move it.
-    result = session.execute(update(WageComplaint)
-                             .where(WageComplaint.id == complaint.id, WageComplaint.status == from_status)
-                             .values(**values).execution_options(synchronize_session=False))
+    result = session.exec(update(WageComplaint)
+                          .where(col(WageComplaint.id) == complaint.id, col(WageComplaint.status) == from_status)
+                          .values(**values).execution_options(synchronize_session=False))
     if result.rowcount != 1:
         raise Conflict("这件投诉刚刚被其他工作人员处理过，请刷新后再看", fields={"status": "已被处理"})
     session.refresh(complaint)
@@ -472,8 +485,8 @@ def change_status(*, session: Session, complaint: WageComplaint, staff: User, to
 def applied_jobs(session: Session, worker: Worker) -> list[dict]:
     """The postings the worker applied to, newest first: the choices on the complaint form."""
     rows = session.exec(select(Job.id, Job.title, Employer.name)
-                        .join(Application, Application.job_id == Job.id)
-                        .join(Employer, Employer.id == Job.employer_id)
+                        .join(Application, col(Application.job_id) == Job.id)
+                        .join(Employer, col(Employer.id) == Job.employer_id)
                         .where(Application.worker_id == worker.id)
-                        .order_by(Application.id.desc()).limit(200))
+                        .order_by(col(Application.id).desc()).limit(200))
     return [{"id": job_id, "title": title, "employer_name": name} for job_id, title, name in rows]

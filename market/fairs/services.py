@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, SQLModel, col, select
 
 from market import clock
 from market.audit import record
@@ -48,7 +48,7 @@ _CODE_CHARS = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 _CODE_LENGTH = 6
 
 
-Row = TypeVar("Row")
+Row = TypeVar("Row", bound=SQLModel)
 
 
 def _insert_once(session: Session, row: Row, find: Callable[[], Row | None]) -> tuple[Row, bool]:
@@ -64,6 +64,16 @@ def _insert_once(session: Session, row: Row, find: Callable[[], Row | None]) -> 
             raise
         return raced, False
     return row, True
+
+
+def _stored_ids(fair: Fair, other: Employer | Job | Worker) -> tuple[int, int]:
+    """The ids of the fair and of the employer, posting or worker at it. Both are rows read from the
+    database; one never stored has no id, and to the fair it does not exist."""
+    if fair.id is None:
+        raise NotFound("没有这场招聘会")
+    if other.id is None:
+        raise NotFound()
+    return fair.id, other.id
 
 
 # ---- The fair ----
@@ -133,7 +143,7 @@ def clean_fair(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def create_fair(*, session: Session, organiser: User, data: dict[str, Any]) -> Fair:
-    if organiser.role not in (ORGANISER, ADMIN):
+    if organiser.role not in (ORGANISER, ADMIN) or organiser.id is None:
         raise Forbidden("只有招聘会组织者可以创建招聘会")
     fair = Fair(organiser_id=organiser.id, **clean_fair(data))
     session.add(fair)
@@ -170,12 +180,12 @@ def list_fairs(session: Session, *, adcode: str | None = None, on: date | None =
         if region is None:
             raise Invalid({"adcode": "地点的行政区划代码不存在"})
         prefix = {regions.PROVINCE: adcode[:2], regions.CITY: adcode[:4]}.get(region.level, adcode)
-        query = query.where(Fair.adcode.like(prefix + "%"))
+        query = query.where(col(Fair.adcode).like(prefix + "%"))
     if on is not None:
         query = query.where(Fair.starts_on <= on, Fair.ends_on >= on)
     if organiser is not None:
         query = query.where(Fair.organiser_id == organiser.id)
-    return list(session.exec(query.order_by(Fair.starts_on, Fair.id).limit(limit)))
+    return list(session.exec(query.order_by(col(Fair.starts_on), col(Fair.id)).limit(limit)))
 
 
 def parse_list_query(args: Any) -> tuple[str | None, date | None]:
@@ -215,11 +225,12 @@ def sign_up(*, session: Session, fair: Fair, employer: Employer, actor: User) ->
         raise Forbidden("单位通过人社部门审核后才能报名招聘会")
     if fair.ends_on < clock.today():
         raise Conflict("这场招聘会已经结束")
-    signup = signup_of(session, fair.id, employer.id)
+    fair_id, employer_id = _stored_ids(fair, employer)
+    signup = signup_of(session, fair_id, employer_id)
     if signup is not None:
         return signup
-    signup, added = _insert_once(session, FairSignup(fair_id=fair.id, employer_id=employer.id),
-                                 lambda: signup_of(session, fair.id, employer.id))
+    signup, added = _insert_once(session, FairSignup(fair_id=fair_id, employer_id=employer_id),
+                                 lambda: signup_of(session, fair_id, employer_id))
     if added:
         record(session, actor=actor, action="fair.sign_up", target=("fair", fair.id), employer=employer.id)
     return signup
@@ -229,10 +240,11 @@ def admit(*, session: Session, fair: Fair, employer: Employer, actor: User) -> F
     """The organiser brings an employer in (a job sheet sent for it): signed up and approved at once."""
     if employer.status != EMPLOYER_VERIFIED:
         raise Forbidden("单位通过人社部门审核后才能参加招聘会")
-    signup = signup_of(session, fair.id, employer.id)
+    fair_id, employer_id = _stored_ids(fair, employer)
+    signup = signup_of(session, fair_id, employer_id)
     if signup is None:
-        signup, _ = _insert_once(session, FairSignup(fair_id=fair.id, employer_id=employer.id),
-                                 lambda: signup_of(session, fair.id, employer.id))
+        signup, _ = _insert_once(session, FairSignup(fair_id=fair_id, employer_id=employer_id),
+                                 lambda: signup_of(session, fair_id, employer_id))
     if signup.status != SIGNUP_APPROVED:
         signup.status, signup.decided_at = SIGNUP_APPROVED, clock.now()
         session.flush()
@@ -277,7 +289,7 @@ def set_booth(*, session: Session, fair: Fair, signup_id: int, actor: User, boot
 
 
 def approved_signup(session: Session, fair: Fair, employer: Employer) -> FairSignup:
-    signup = signup_of(session, fair.id, employer.id)
+    signup = signup_of(session, *_stored_ids(fair, employer))
     if signup is None:
         raise Forbidden("贵单位还没有报名这场招聘会")
     if signup.status != SIGNUP_APPROVED:
@@ -286,12 +298,14 @@ def approved_signup(session: Session, fair: Fair, employer: Employer) -> FairSig
 
 
 def _attach(session: Session, fair: Fair, job: Job) -> bool:
+    fair_id, job_id = _stored_ids(fair, job)
+
     def find() -> FairJob | None:
-        return session.exec(select(FairJob).where(FairJob.fair_id == fair.id, FairJob.job_id == job.id)).first()
+        return session.exec(select(FairJob).where(FairJob.fair_id == fair_id, FairJob.job_id == job_id)).first()
 
     if find() is not None:
         return False
-    return _insert_once(session, FairJob(fair_id=fair.id, job_id=job.id), find)[1]
+    return _insert_once(session, FairJob(fair_id=fair_id, job_id=job_id), find)[1]
 
 
 def attach_job(*, session: Session, fair: Fair, employer: Employer, actor: User, job_id: Any) -> Job:
@@ -312,7 +326,7 @@ def attach_job(*, session: Session, fair: Fair, employer: Employer, actor: User,
 
 def detach_job(*, session: Session, fair: Fair, employer: Employer, actor: User, job_id: int) -> None:
     approved_signup(session, fair, employer)
-    row = session.exec(select(FairJob).join(Job, Job.id == FairJob.job_id).where(
+    row = session.exec(select(FairJob).join(Job, col(Job.id) == FairJob.job_id).where(
         FairJob.fair_id == fair.id, FairJob.job_id == job_id, Job.employer_id == employer.id)).first()
     if row is None:
         raise NotFound("这个岗位不在贵单位的展位上")
@@ -332,9 +346,10 @@ def post_at_fair(*, session: Session, fair: Fair, employer: Employer, actor: Use
 
 def attach_imported(session: Session, fair: Fair, job: Job, offered: set[int]) -> None:
     """A job sheet's posting at the fair; ``offered`` holds the fair's posting ids, kept up to date."""
-    if job.id not in offered:
-        session.add(FairJob(fair_id=fair.id, job_id=job.id))
-        offered.add(job.id)
+    fair_id, job_id = _stored_ids(fair, job)
+    if job_id not in offered:
+        session.add(FairJob(fair_id=fair_id, job_id=job_id))
+        offered.add(job_id)
 
 
 def offered_job_ids(session: Session, fair: Fair) -> set[int]:
@@ -352,17 +367,17 @@ class Booth:
 
 def booths(session: Session, fair: Fair, *, everyone: bool = False) -> list[Booth]:
     """Approved employers with the fair's postings the public may see (every sign-up when ``everyone``)."""
-    query = select(FairSignup, Employer).join(Employer, Employer.id == FairSignup.employer_id).where(
+    query = select(FairSignup, Employer).join(Employer, col(Employer.id) == FairSignup.employer_id).where(
         FairSignup.fair_id == fair.id)
     if not everyone:
         query = query.where(FairSignup.status == SIGNUP_APPROVED, Employer.status == EMPLOYER_VERIFIED)
-    rows = list(session.exec(query.order_by(FairSignup.booth, FairSignup.id)))
-    jobs = list(session.exec(select(Job).join(FairJob, FairJob.job_id == Job.id).where(
-        FairJob.fair_id == fair.id, Job.status != JOB_TAKEN_DOWN).order_by(Job.id)))
+    rows = list(session.exec(query.order_by(col(FairSignup.booth), col(FairSignup.id))))
+    jobs = list(session.exec(select(Job).join(FairJob, col(FairJob.job_id) == Job.id).where(
+        FairJob.fair_id == fair.id, Job.status != JOB_TAKEN_DOWN).order_by(col(Job.id))))
     by_employer: dict[int, list[Job]] = {}
     for job in jobs:
         by_employer.setdefault(job.employer_id, []).append(job)
-    out = [Booth(s, e, by_employer.get(e.id, []) if s.status == SIGNUP_APPROVED else []) for s, e in rows]
+    out = [Booth(s, e, by_employer.get(s.employer_id, []) if s.status == SIGNUP_APPROVED else []) for s, e in rows]
     out.sort(key=lambda b: (b.signup.booth is None, _booth_key(b.signup.booth), b.signup.id))
     return out
 
@@ -415,12 +430,13 @@ def register(*, session: Session, fair: Fair, worker: Worker) -> FairRegistratio
     """A worker says they are coming; registering again returns the same registration and code."""
     if fair.ends_on < clock.today():
         raise Conflict("这场招聘会已经结束")
-    registration = registration_of(session, fair.id, worker.id)
+    fair_id, worker_id = _stored_ids(fair, worker)
+    registration = registration_of(session, fair_id, worker_id)
     if registration is None:
         # A racing registration of the same worker wins; a code drawn twice at once (1 in 10⁹) fails the request.
         registration, _ = _insert_once(
-            session, FairRegistration(fair_id=fair.id, worker_id=worker.id, code=_new_code(session, fair.id)),
-            lambda: registration_of(session, fair.id, worker.id))
+            session, FairRegistration(fair_id=fair_id, worker_id=worker_id, code=_new_code(session, fair_id)),
+            lambda: registration_of(session, fair_id, worker_id))
     return registration
 
 
@@ -501,35 +517,36 @@ def dashboard(session: Session, fair: Fair) -> Dashboard:
     registrations = session.exec(select(func.count()).select_from(FairRegistration).where(
         FairRegistration.fair_id == fair.id)).one()
     checked_in = session.exec(select(func.count()).select_from(FairRegistration).where(
-        FairRegistration.fair_id == fair.id, FairRegistration.checked_in_at.is_not(None))).one()
-    signups = list(session.exec(select(FairSignup, Employer).join(Employer, Employer.id == FairSignup.employer_id)
+        FairRegistration.fair_id == fair.id, col(FairRegistration.checked_in_at).is_not(None))).one()
+    signups = list(session.exec(select(FairSignup, Employer).join(Employer, col(Employer.id) == FairSignup.employer_id)
                                 .where(FairSignup.fair_id == fair.id)))
-    jobs = dict(session.exec(select(Job.employer_id, func.count()).join(FairJob, FairJob.job_id == Job.id)
-                             .where(FairJob.fair_id == fair.id).group_by(Job.employer_id)).all())
+    jobs = dict(session.exec(select(Job.employer_id, func.count()).join(FairJob, col(FairJob.job_id) == Job.id)
+                             .where(FairJob.fair_id == fair.id).group_by(col(Job.employer_id))).all())
     applied = dict(session.exec(
-        select(Job.employer_id, func.count()).join(FairJob, FairJob.job_id == Job.id)
-        .join(Application, Application.job_id == Job.id).where(FairJob.fair_id == fair.id)
-        .group_by(Job.employer_id)).all())
+        select(Job.employer_id, func.count()).join(FairJob, col(FairJob.job_id) == Job.id)
+        .join(Application, col(Application.job_id) == Job.id).where(FairJob.fair_id == fair.id)
+        .group_by(col(Job.employer_id))).all())
     registered = dict(session.exec(
-        select(Job.employer_id, func.count()).join(FairJob, FairJob.job_id == Job.id)
-        .join(Application, Application.job_id == Job.id)
-        .join(FairRegistration, (FairRegistration.worker_id == Application.worker_id)
-              & (FairRegistration.fair_id == fair.id))
-        .where(FairJob.fair_id == fair.id).group_by(Job.employer_id)).all())
-    rows = [BoothCounts(e.id, e.name, s.booth, s.status, jobs.get(e.id, 0), applied.get(e.id, 0),
-                        registered.get(e.id, 0)) for s, e in signups]
+        select(Job.employer_id, func.count()).join(FairJob, col(FairJob.job_id) == Job.id)
+        .join(Application, col(Application.job_id) == Job.id)
+        .join(FairRegistration, (col(FairRegistration.worker_id) == Application.worker_id)
+              & (col(FairRegistration.fair_id) == fair.id))
+        .where(FairJob.fair_id == fair.id).group_by(col(Job.employer_id))).all())
+    rows = [BoothCounts(s.employer_id, e.name, s.booth, s.status, jobs.get(s.employer_id, 0),
+                        applied.get(s.employer_id, 0), registered.get(s.employer_id, 0)) for s, e in signups]
     rows.sort(key=lambda b: (b.booth is None, _booth_key(b.booth), b.employer))
     return Dashboard(registrations, checked_in, rows)
 
 
 def fairs_of_employer(session: Session, employer: Employer) -> list[tuple[Fair, FairSignup]]:
-    return list(session.exec(select(Fair, FairSignup).join(FairSignup, FairSignup.fair_id == Fair.id)
-                             .where(FairSignup.employer_id == employer.id).order_by(Fair.starts_on.desc())))
+    return list(session.exec(select(Fair, FairSignup).join(FairSignup, col(FairSignup.fair_id) == Fair.id)
+                             .where(FairSignup.employer_id == employer.id).order_by(col(Fair.starts_on).desc())))
 
 
 def registrations_of(session: Session, worker: Worker) -> list[tuple[Fair, FairRegistration]]:
-    return list(session.exec(select(Fair, FairRegistration).join(FairRegistration, FairRegistration.fair_id == Fair.id)
-                             .where(FairRegistration.worker_id == worker.id).order_by(Fair.starts_on.desc())))
+    return list(session.exec(select(Fair, FairRegistration)
+                             .join(FairRegistration, col(FairRegistration.fair_id) == Fair.id)
+                             .where(FairRegistration.worker_id == worker.id).order_by(col(Fair.starts_on).desc())))
 
 
 def employer_may_send_sheet(session: Session, fair: Fair, user: User, employer: Employer | None) -> Employer:

@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from market import clock
 from market.applications.services import STATUS_NAMES as APPLICATION_STATUS_NAMES
@@ -102,7 +102,7 @@ def _stream_url(value: object) -> str | None:
 
 def create_session(*, session: Session, organiser: User, title: object, fair_id: object = None,
                    stream_url: object = None) -> LiveSession:
-    if organiser.role not in (ORGANISER, ADMIN):
+    if organiser.role not in (ORGANISER, ADMIN) or organiser.id is None:
         raise Forbidden("只有招聘会组织者可以开直播")
     text = title.strip() if isinstance(title, str) else ""
     errors: dict[str, str] = {}
@@ -138,13 +138,15 @@ def parse_job_id(value: object) -> int:
 
 def put_on_air(*, session: Session, live: LiveSession, actor: User, job_id: int, today: date) -> LiveEvent:
     """The job must be open today: published by a verified employer, not paused, closed or full."""
+    if live.id is None:
+        raise NotFound("没有这场直播")
     if live.status == LIVE_ENDED:
         raise Conflict("这场直播已结束，不能再上播岗位", fields={"status": "直播已结束"})
     job = session.get(Job, job_id)
-    if job is None:
+    if job is None or job.id is None:
         raise Invalid({"job_id": f"没有编号为 {job_id} 的岗位"})
     employer = session.get(Employer, job.employer_id)
-    if not (is_open_on(job, today, employer) and effective_status(job, today) == JOB_OPEN):
+    if employer is None or not (is_open_on(job, today, employer) and effective_status(job, today) == JOB_OPEN):
         raise Conflict("这个岗位今天不在招聘，不能上播",
                        fields={"job_id": "岗位已截止、暂停、招满或未通过审核"})
     now = clock.now()
@@ -169,6 +171,8 @@ def put_on_air(*, session: Session, live: LiveSession, actor: User, job_id: int,
 
 def end_session(*, session: Session, live: LiveSession, actor: User) -> LiveEvent | None:
     """Ends the session; ending it again changes nothing (None)."""
+    if live.id is None:
+        raise NotFound("没有这场直播")
     if live.status == LIVE_ENDED:
         return None
     live.status = LIVE_ENDED
@@ -206,7 +210,7 @@ def session_public(session: Session, live: LiveSession, *, today: date) -> dict:
 
 
 def sessions_of(session: Session, user: User, limit: int = 50) -> list[LiveSession]:
-    query = select(LiveSession).order_by(LiveSession.id.desc()).limit(limit)
+    query = select(LiveSession).order_by(col(LiveSession.id).desc()).limit(limit)
     if user.role != ADMIN:
         query = query.where(LiveSession.organiser_id == user.id)
     return list(session.exec(query))
@@ -218,12 +222,12 @@ def start_cursor(session: Session, live: LiveSession, last_event_id: int | None)
     if last_event_id is not None:
         return last_event_id
     latest = session.exec(select(func.max(LiveEvent.id)).where(
-        LiveEvent.session_id == live.id, LiveEvent.event.in_(STATE_EVENTS))).one()
+        LiveEvent.session_id == live.id, col(LiveEvent.event).in_(STATE_EVENTS))).one()
     return latest - 1 if latest else 0
 
 
 def has_events_after(session: Session, live: LiveSession, cursor: int) -> bool:
-    return session.exec(select(LiveEvent.id).where(LiveEvent.session_id == live.id, LiveEvent.id > cursor)
+    return session.exec(select(LiveEvent.id).where(LiveEvent.session_id == live.id, col(LiveEvent.id) > cursor)
                         .limit(1)).first() is not None
 
 
@@ -251,7 +255,7 @@ def viewers_now(session: Session, session_id: int) -> int:
 
 def _close_airing(session: Session, live: LiveSession, now: datetime) -> None:
     open_airing = session.exec(select(LiveAiring).where(LiveAiring.session_id == live.id,
-                                                        LiveAiring.ended_at.is_(None))).all()
+                                                        col(LiveAiring.ended_at).is_(None))).all()
     for airing in open_airing:
         airing.ended_at = now
         session.add(airing)
@@ -261,14 +265,15 @@ def _close_airing(session: Session, live: LiveSession, now: datetime) -> None:
 
 def _queue_items(session: Session, live: LiveSession) -> list[LiveQueueItem]:
     return list(session.exec(select(LiveQueueItem).where(LiveQueueItem.session_id == live.id)
-                             .order_by(LiveQueueItem.position, LiveQueueItem.id)))
+                             .order_by(col(LiveQueueItem.position), col(LiveQueueItem.id))))
 
 
 def queue_public(session: Session, live: LiveSession, *, today: date) -> list[dict]:
     items = _queue_items(session, live)
-    jobs = {j.id: j for j in session.exec(select(Job).where(Job.id.in_([i.job_id for i in items])))} if items else {}
+    jobs = ({j.id: j for j in session.exec(select(Job).where(col(Job.id).in_([i.job_id for i in items])))}
+            if items else {})
     employers = {e.id: e for e in session.exec(select(Employer).where(
-        Employer.id.in_({j.employer_id for j in jobs.values()})))} if jobs else {}
+        col(Employer.id).in_({j.employer_id for j in jobs.values()})))} if jobs else {}
     out = []
     for item in items:
         job = jobs[item.job_id]
@@ -282,6 +287,8 @@ def queue_public(session: Session, live: LiveSession, *, today: date) -> list[di
 
 def add_to_queue(*, session: Session, live: LiveSession, actor: User, job_id: int, today: date) -> LiveQueueItem:
     """Adds a posting at the end of the queue; adding one already there changes nothing."""
+    if live.id is None:
+        raise NotFound("没有这场直播")
     if live.status == LIVE_ENDED:
         raise Conflict("这场直播已结束", fields={"status": "直播已结束"})
     items = _queue_items(session, live)
@@ -291,7 +298,7 @@ def add_to_queue(*, session: Session, live: LiveSession, actor: User, job_id: in
     if len(items) >= QUEUE_MAX:
         raise Invalid({"job_id": f"一场直播最多排 {QUEUE_MAX} 个岗位"})
     job = session.get(Job, job_id)
-    if job is None:
+    if job is None or job.id is None:
         raise Invalid({"job_id": f"没有编号为 {job_id} 的岗位"})
     employer = session.get(Employer, job.employer_id)
     if not (is_open_on(job, today, employer) and effective_status(job, today) == JOB_OPEN):
@@ -363,7 +370,7 @@ def pickable_jobs(session: Session, live: LiveSession, *, q: str, today: date, l
 def write_presence(session: Session, process: str, viewers: dict[int, tuple[int, list[int]]]) -> None:
     """This process's viewers per session; a session's open airing keeps the most viewers it had."""
     rows = {r.session_id: r for r in session.exec(select(LivePresence).where(
-        LivePresence.process == process, LivePresence.session_id.in_(list(viewers))))}
+        LivePresence.process == process, col(LivePresence.session_id).in_(list(viewers))))}
     now = clock.now()
     for session_id, (count, user_ids) in viewers.items():
         row = rows.get(session_id)
@@ -380,7 +387,7 @@ def write_presence(session: Session, process: str, viewers: dict[int, tuple[int,
         if count:
             total = viewers_now(session, session_id)
             for airing in session.exec(select(LiveAiring).where(LiveAiring.session_id == session_id,
-                                                                LiveAiring.ended_at.is_(None),
+                                                                col(LiveAiring.ended_at).is_(None),
                                                                 LiveAiring.viewers < total)):
                 airing.viewers = total
                 session.add(airing)
@@ -397,7 +404,7 @@ def signed_in_viewers(session: Session, session_id: int) -> list[int]:
 
 def applications_by_job(session: Session, session_id: int) -> dict[int, int]:
     rows = session.exec(select(LiveApplication.job_id, func.count()).where(LiveApplication.session_id == session_id)
-                        .group_by(LiveApplication.job_id))
+                        .group_by(col(LiveApplication.job_id)))
     return {job_id: n for job_id, n in rows}
 
 
@@ -424,6 +431,8 @@ def card_job(session: Session, live: LiveSession, job_id: int) -> Job:
 
 def record_card_application(session: Session, live: LiveSession, application_id: int, job_id: int) -> None:
     """Counts an application for the session's report once, whatever is retried."""
+    if live.id is None:
+        raise NotFound("没有这场直播")
     seen = session.exec(select(LiveApplication.id).where(LiveApplication.session_id == live.id,
                                                          LiveApplication.application_id == application_id)).first()
     if seen is None:
@@ -445,15 +454,19 @@ def applied_status(session: Session, user: User, job_id: int) -> str | None:
 def console(session: Session, live: LiveSession, *, ranker: RankerService, today: date) -> dict:
     """Viewers now, applications per posting, and for the posting on air the best-matched signed-in viewers
     and registered workers, each shown only as an employer may see them."""
+    if live.id is None:
+        raise NotFound("没有这场直播")
     per_job = applications_by_job(session, live.id)
     on_air = on_air_job(session, live, today=today)
     matched_viewers: list[dict] = []
     candidates: list[dict] = []
     if on_air is not None:
         job = session.get(Job, on_air["id"])
+        if job is None:
+            raise NotFound("没有这个岗位")
         viewer_ids = signed_in_viewers(session, live.id)
-        workers = list(session.exec(select(Worker).join(User, User.id == Worker.user_id).where(
-            Worker.user_id.in_(viewer_ids), Worker.discoverable.is_(True), User.active.is_(True),
+        workers = list(session.exec(select(Worker).join(User, col(User.id) == Worker.user_id).where(
+            col(Worker.user_id).in_(viewer_ids), col(Worker.discoverable).is_(True), col(User.active).is_(True),
             Worker.name != ""))) if viewer_ids else []
         if workers:
             matched_viewers = [{"worker": worker_for_employer(w), "score": round(s.score, 4), "reasons": s.reasons}

@@ -25,7 +25,10 @@ def load_job(session: Session, job_id: int) -> tuple[Job, Employer]:
     job = session.get(Job, job_id)
     if job is None:
         raise NotFound("没有这个岗位")
-    return job, session.get(Employer, job.employer_id)
+    employer = session.get(Employer, job.employer_id)
+    if employer is None:
+        raise NotFound("没有这个岗位")
+    return job, employer
 
 
 def visible_to(job: Job, employer: Employer, user: User | None) -> bool:

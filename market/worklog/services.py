@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from market import clock
 from market.audit import record
@@ -48,10 +48,10 @@ class Row:
 
 def hired_jobs(session: Session, worker: Worker) -> list[dict]:
     """The jobs the worker was hired for: the only ones a day can be recorded on."""
-    rows = session.exec(select(Application, Job, Employer).join(Job, Job.id == Application.job_id)
-                        .join(Employer, Employer.id == Job.employer_id)
+    rows = session.exec(select(Application, Job, Employer).join(Job, col(Job.id) == Application.job_id)
+                        .join(Employer, col(Employer.id) == Job.employer_id)
                         .where(Application.worker_id == worker.id, Application.status == HIRED)
-                        .order_by(Application.id.desc()))
+                        .order_by(col(Application.id).desc()))
     return [{"application_id": a.id, "job_id": j.id, "title": j.title, "employer_name": e.name} for a, j, e in rows]
 
 
@@ -118,12 +118,16 @@ def add_entry(*, session: Session, worker: Worker, user: User, data: dict, today
         errors.check(len(note) <= MAX_NOTE, "note", f"说明最多 {MAX_NOTE} 个字")
     errors.raise_if_any()
     assert application is not None and work_date is not None and days is not None
+    if application.id is None or worker.id is None:
+        raise NotFound("没有这条申请")
 
     same = session.exec(select(WorkLogEntry).where(WorkLogEntry.application_id == application.id,
                                                    WorkLogEntry.work_date == work_date)).first()
     if same is not None:
         raise Conflict(f"{work_date.isoformat()} 这天已经记过了", fields={"work_date": "这天已经记过了"})
     job = session.get(Job, application.job_id)
+    if job is None or job.id is None:
+        raise NotFound("没有这个岗位")
     entry = WorkLogEntry(application_id=application.id, worker_id=worker.id, job_id=job.id,
                          employer_id=job.employer_id, work_date=work_date, days=days, hours=hours, note=note)
     session.add(entry)
@@ -137,7 +141,7 @@ def load_for_employer(session: Session, entry_id: int, user: User) -> WorkLogEnt
     if entry is None:
         raise NotFound("没有这条记工")
     employer = session.get(Employer, entry.employer_id)
-    if employer.owner_id != user.id:
+    if employer is None or employer.owner_id != user.id:
         raise Forbidden("这不是您单位的记工")
     return entry
 
@@ -164,21 +168,24 @@ def decide(*, session: Session, entry: WorkLogEntry, user: User, confirm: Any, r
     if entry.status == to_status and not confirm:
         raise Conflict("这天已经提过异议", fields={"confirm": "已有异议"})
     from_status = entry.status
-    result = session.execute(update(WorkLogEntry).where(WorkLogEntry.id == entry.id,
-                                                        WorkLogEntry.status == from_status)
-                             .values(status=to_status, dispute_reason=None if confirm else text,
-                                     decided_by=user.id, decided_at=clock.now())
-                             .execution_options(synchronize_session=False))
+    result = session.exec(update(WorkLogEntry).where(col(WorkLogEntry.id) == entry.id,
+                                                     col(WorkLogEntry.status) == from_status)
+                          .values(status=to_status, dispute_reason=None if confirm else text,
+                                  decided_by=user.id, decided_at=clock.now())
+                          .execution_options(synchronize_session=False))
     if result.rowcount != 1:
         raise Conflict("这条记工刚刚被处理过，请刷新后再看")
     session.refresh(entry)
     record(session, actor=user, action=f"worklog.{to_status}", target=("worklog", entry.id))
     worker = session.get(Worker, entry.worker_id)
     job = session.get(Job, entry.job_id)
+    worker_user = session.get(User, worker.user_id) if worker is not None else None
+    if job is None or worker_user is None:
+        raise NotFound("没有这条记工")
     day = entry.work_date.isoformat()
     body = (f"「{job.title}」{day} 的记工单位已确认。" if confirm
             else f"「{job.title}」{day} 的记工单位有异议：{text}。如工资被拖欠，可在“欠薪投诉”里投诉。")
-    notify(session, user=session.get(User, worker.user_id), app=None, body=body[:500], sms=sms)
+    notify(session, user=worker_user, app=None, body=body[:500], sms=sms)
     return entry
 
 
@@ -195,17 +202,20 @@ def list_entries(session: Session, *, worker: Worker | None = None, employer: Em
     if status is not None:
         clauses.append(WorkLogEntry.status == status)
     rows = session.exec(select(WorkLogEntry, Job, Employer, Worker)
-                        .join(Job, Job.id == WorkLogEntry.job_id)
-                        .join(Employer, Employer.id == WorkLogEntry.employer_id)
-                        .join(Worker, Worker.id == WorkLogEntry.worker_id)
+                        .join(Job, col(Job.id) == WorkLogEntry.job_id)
+                        .join(Employer, col(Employer.id) == WorkLogEntry.employer_id)
+                        .join(Worker, col(Worker.id) == WorkLogEntry.worker_id)
                         .where(*clauses)
-                        .order_by(WorkLogEntry.work_date.desc(), WorkLogEntry.id.desc()).limit(limit))
+                        .order_by(col(WorkLogEntry.work_date).desc(), col(WorkLogEntry.id).desc()).limit(limit))
     return [Row(*r) for r in rows]
 
 
 def load_row(session: Session, entry: WorkLogEntry) -> Row:
-    return Row(entry, session.get(Job, entry.job_id), session.get(Employer, entry.employer_id),
-               session.get(Worker, entry.worker_id))
+    job, employer, worker = (session.get(Job, entry.job_id), session.get(Employer, entry.employer_id),
+                             session.get(Worker, entry.worker_id))
+    if job is None or employer is None or worker is None:
+        raise NotFound("没有这条记工")
+    return Row(entry, job, employer, worker)
 
 
 def parse_status(raw: str | None) -> str | None:
@@ -295,7 +305,7 @@ def evidence_for(session: Session, *, worker: Worker, employer_id: int, job_id: 
                WorkLogEntry.status == WORKLOG_CONFIRMED]
     if job_id is not None:
         clauses.append(WorkLogEntry.job_id == job_id)
-    entries = list(session.exec(select(WorkLogEntry).where(*clauses).order_by(WorkLogEntry.work_date)))
+    entries = list(session.exec(select(WorkLogEntry).where(*clauses).order_by(col(WorkLogEntry.work_date))))
     out: dict = {
         "work_log": [{"id": e.id, "job_id": e.job_id, "work_date": e.work_date.isoformat(), "days": e.days,
                       "hours": e.hours} for e in entries],
@@ -305,9 +315,9 @@ def evidence_for(session: Session, *, worker: Worker, employer_id: int, job_id: 
     wage_job = session.get(Job, job_id) if job_id is not None else (
         session.get(Job, entries[-1].job_id) if entries else None)
     if wage_job is None:
-        hired = session.exec(select(Job).join(Application, Application.job_id == Job.id)
+        hired = session.exec(select(Job).join(Application, col(Application.job_id) == Job.id)
                              .where(Application.worker_id == worker.id, Application.status == HIRED,
-                                    Job.employer_id == employer_id).order_by(Application.id.desc())).first()
+                                    Job.employer_id == employer_id).order_by(col(Application.id).desc())).first()
         wage_job = hired
     if wage_job is not None:
         out["agreed_wage"] = agreed_wage(wage_job) | {"job_id": wage_job.id,
