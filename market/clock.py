@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import overload
 from zoneinfo import ZoneInfo
 
 CHINA = ZoneInfo("Asia/Shanghai")
@@ -16,6 +17,12 @@ def today() -> date:
     return datetime.now(CHINA).date()
 
 
+@overload
+def to_china(moment: datetime) -> datetime: ...
+@overload
+def to_china(moment: None) -> None: ...
+@overload
+def to_china(moment: datetime | None) -> datetime | None: ...
 def to_china(moment: datetime | None) -> datetime | None:
     if moment is None:
         return None
