@@ -169,8 +169,8 @@ def wages(session: Session, *, start: date, end: date, by: str = "trade") -> lis
     × 8 × 26), over postings published in the period; piece rates have no monthly figure and are left out,
     and so are postings staff took down. Both ends of the offered range: the median lower and upper wage.
     Groups with fewer than 5 postings are left out."""
-    rows = session.exec(
-        select(Job.occupation, Job.city_adcode, Job.wage_min, Job.wage_max, Job.wage_unit)  # type: ignore[call-overload]  # sqlmodel's overloads stop at four columns
+    rows = session.exec(  # sqlmodel's select() overloads stop at four columns
+        select(Job.occupation, Job.city_adcode, Job.wage_min, Job.wage_max, Job.wage_unit)  # type: ignore[call-overload]
         .where(Job.posted_at >= start, Job.posted_at <= end, Job.status != JOB_TAKEN_DOWN))
     groups: dict[tuple, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
     for trade, city, low, high, unit in rows:
@@ -298,9 +298,9 @@ def complaints(session: Session, *, start: date, end: date, by: str = "province"
     # Days in China: a complaint filed at 07:00 Beijing time on the 1st is the 1st's.
     first = datetime.combine(start, time.min, tzinfo=clock.CHINA)
     after = datetime.combine(end + timedelta(days=1), time.min, tzinfo=clock.CHINA)
-    rows = session.exec(
-        select(WageComplaint.id, WageComplaint.status, WageComplaint.created_at,  # type: ignore[call-overload]  # sqlmodel's overloads stop at four columns
-               WageComplaint.updated_at, Employer.adcode)
+    rows = session.exec(  # sqlmodel's select() overloads stop at four columns
+        select(WageComplaint.id, WageComplaint.status, WageComplaint.created_at, WageComplaint.updated_at,  # type: ignore[call-overload]
+               Employer.adcode)
         .join(Employer, col(Employer.id) == WageComplaint.employer_id)
         .where(WageComplaint.created_at >= first, WageComplaint.created_at < after)).all()
     resolved_ids = [cid for cid, status, *_ in rows if status == COMPLAINT_RESOLVED]
