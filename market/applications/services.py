@@ -7,7 +7,7 @@ import json
 
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from market import clock, validate
 from market.audit import record
@@ -68,6 +68,7 @@ def apply(*, session: Session, worker: Worker, user: User, job: Job, employer: E
             if existing is not None:
                 return existing, False
 
+    assert worker.id is not None and job.id is not None  # stored rows
     existing = _find(session, worker.id, job.id)
     if existing is not None and existing.status != WITHDRAWN:
         _remember(session, user, key, fingerprint, existing)
@@ -94,6 +95,7 @@ def apply(*, session: Session, worker: Worker, user: User, job: Job, employer: E
         if raced is None:
             raise
         return raced, False
+    assert application.id is not None  # flushed
     session.add(ApplicationEvent(application_id=application.id, from_status=None, to_status=APPLIED,
                                  actor_id=user.id))
     _remember(session, user, key, fingerprint, application)
@@ -109,10 +111,12 @@ def _find(session: Session, worker_id: int, job_id: int) -> Application | None:
 def _remember(session: Session, user: User, key: str | None, fingerprint: str, app: Application) -> None:
     if key and not session.exec(select(IdempotencyRecord.id).where(
             IdempotencyRecord.user_id == user.id, IdempotencyRecord.key == key)).first():
+        assert user.id is not None  # a stored account
         session.add(IdempotencyRecord(user_id=user.id, key=key, request_hash=fingerprint, resource_id=app.id))
 
 
 def _move(session: Session, app: Application, to_status: str, *, actor: User) -> None:
+    assert app.id is not None  # a stored application
     session.add(ApplicationEvent(application_id=app.id, from_status=app.status, to_status=to_status,
                                  actor_id=actor.id))
     app.status = to_status
@@ -156,7 +160,7 @@ def decide(*, session: Session, app: Application, job: Job, actor: User, worker_
         app.interview_at, app.interview_place = when, place[:200]
     if to_status == HIRED:
         # One statement, so two hires racing for the last place cannot both win.
-        result = session.execute(update(Job).where(Job.id == job.id, Job.hired_count < Job.headcount)
+        result = session.exec(update(Job).where(col(Job.id) == job.id, col(Job.hired_count) < Job.headcount)
                                  .values(hired_count=Job.hired_count + 1))
         if result.rowcount != 1:
             raise Conflict(f"已录满（招 {job.headcount} 人），不能再录用", fields={"status": "已录满"})
@@ -187,7 +191,7 @@ def status_message(app: Application, job: Job) -> str:
 
 
 def application_public(app: Application, job: Job | None = None) -> dict:
-    out = {
+    out: dict = {
         "id": app.id, "job_id": app.job_id, "worker_id": app.worker_id, "status": app.status,
         "status_name": STATUS_NAMES.get(app.status, app.status), "applied_at": app.applied_at.isoformat(),
         "interview_at": clock.to_china(app.interview_at).isoformat(timespec="minutes") if app.interview_at else None,

@@ -10,7 +10,7 @@ from datetime import timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from market import clock
 from market.audit import record
@@ -73,8 +73,8 @@ def _consume_code(session: Session, phone: str, purpose: str, code: str | None) 
     code = (code or "").strip()
     row = session.exec(
         select(OneTimeCode)
-        .where(OneTimeCode.phone == phone, OneTimeCode.purpose == purpose, OneTimeCode.consumed_at.is_(None))
-        .order_by(OneTimeCode.id.desc())
+        .where(OneTimeCode.phone == phone, OneTimeCode.purpose == purpose, col(OneTimeCode.consumed_at).is_(None))
+        .order_by(col(OneTimeCode.id).desc())
     ).first()
     if row is None or row.expires_at < clock.now() or row.attempts >= CODE_MAX_ATTEMPTS:
         raise Invalid({"code": "验证码已失效，请重新获取"})
@@ -109,6 +109,7 @@ def _new_account(session: Session, *, phone: str, password: str, role: str, name
                 phone_verified_at=clock.now(), auth_stamp=secrets.token_hex(8))
     session.add(user)
     session.flush()
+    assert user.id is not None  # flushed
     if role == WORKER:
         session.add(Worker(user_id=user.id, name=user.name, registered_at=clock.today()))
     return user
@@ -120,6 +121,7 @@ def register(*, session: Session, phone: str, code: str | None, password: str | 
     _consume_code(session, normalise_phone(phone), "register", code)
     phone = _check_new_account(session, phone, password, role, SELF_SERVICE_ROLES,
                                "请选择身份：找工作（worker）、招工（employer）、培训机构（trainer）或零工驿站（station_staff）")
+    assert password is not None  # _check_new_account checked it
     user = _new_account(session, phone=phone, password=password, role=role, name=name)
     if role in PARTNER_ROLES:  # works once the bureau's staff approved it
         open_account(session, user=user, approved=False)
@@ -179,7 +181,7 @@ def _equalise(password: object) -> None:
 def reset_password(*, session: Session, phone: str, code: str | None, password: str | None) -> User:
     """Forgotten password, and claiming an imported account: phone code, then a new password."""
     phone = normalise_phone(phone)
-    check_password_rules(password)
+    password = check_password_rules(password)
     user = session.exec(select(User).where(User.phone == phone)).first()
     _consume_code(session, phone, "reset", code)
     if user is None or not user.active:
@@ -205,6 +207,7 @@ def start_sign_in(*, session: Session, user: User, kind: str, label: str = "") -
     """A browser session or an API token that can be listed and ended; returns its secret key."""
     assert kind in (SIGN_IN_WEB, SIGN_IN_API)
     key = secrets.token_urlsafe(24)
+    assert user.id is not None  # a stored account
     session.add(SignIn(user_id=user.id, kind=kind, key_hash=_key_hash(key), label=(label or "")[:80]))
     return key
 
@@ -227,8 +230,8 @@ def end_sign_in(*, session: Session, user_id: int, key: str | None) -> None:
 
 
 def sign_ins(session: Session, user: User) -> list[SignIn]:
-    return list(session.exec(select(SignIn).where(SignIn.user_id == user.id, SignIn.revoked_at.is_(None))
-                             .order_by(SignIn.id.desc())))
+    return list(session.exec(select(SignIn).where(SignIn.user_id == user.id, col(SignIn.revoked_at).is_(None))
+                             .order_by(col(SignIn.id).desc())))
 
 
 def revoke_sign_in(*, session: Session, user: User, sign_in_id: int) -> SignIn:
@@ -245,10 +248,6 @@ def revoke_sign_in(*, session: Session, user: User, sign_in_id: int) -> SignIn:
 def sign_in_public(row: SignIn, *, current_key: str | None = None) -> dict:
     return {"id": row.id, "kind": row.kind, "label": row.label, "created_at": row.created_at.astimezone(clock.CHINA).isoformat(),
             "current": bool(current_key) and row.key_hash == _key_hash(current_key or "")}
-
-
-def _serializer(secret: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(secret, salt="api-token")
 
 
 def issue_token(user: User, secret: str, *, session: Session | None = None, label: str = "") -> str:
@@ -283,6 +282,6 @@ def user_from_token(*, session: Session, token: str, secret: str) -> User | None
     user = session.get(User, data["u"])
     if user is None or not user.active or user.auth_stamp != data.get("s"):
         return None
-    if "k" in data and live_sign_in(session, user.id, data["k"]) is None:
+    if "k" in data and live_sign_in(session, data["u"], data["k"]) is None:  # data["u"] is user.id
         return None
     return user

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlmodel import Session, or_, select
+from sqlmodel import Session, col, or_, select
 
 from market import clock
 from market.audit import record
@@ -48,6 +48,7 @@ def claim(*, session: Session, worker: Worker, brand_name: str) -> tuple[BrandCl
                                                      BrandClaim.brand == brand_name)).first()
     if existing is not None:
         return existing, False
+    assert worker.id is not None  # a stored worker
     row = BrandClaim(worker_id=worker.id, brand=brand_name)
     session.add(row)
     session.flush()
@@ -56,8 +57,8 @@ def claim(*, session: Session, worker: Worker, brand_name: str) -> tuple[BrandCl
 
 
 def pending(session: Session) -> list[tuple[BrandClaim, Worker]]:
-    return list(session.exec(select(BrandClaim, Worker).join(Worker, Worker.id == BrandClaim.worker_id)
-                             .where(BrandClaim.status == BRAND_CLAIMED).order_by(BrandClaim.id).limit(200)))
+    return list(session.exec(select(BrandClaim, Worker).join(Worker, col(Worker.id) == BrandClaim.worker_id)
+                             .where(BrandClaim.status == BRAND_CLAIMED).order_by(col(BrandClaim.id)).limit(200)))
 
 
 def decide(*, session: Session, staff: User, claim_id: int, confirm: bool) -> BrandClaim:
@@ -65,6 +66,7 @@ def decide(*, session: Session, staff: User, claim_id: int, confirm: bool) -> Br
     if row is None:
         raise NotFound("没有这条品牌认定申请")
     worker = session.get(Worker, row.worker_id)
+    assert worker is not None  # the claim's foreign key
     row.status = BRAND_CONFIRMED if confirm else BRAND_REJECTED
     row.decided_by, row.decided_at = staff.id, clock.now()
     if confirm:
@@ -77,7 +79,7 @@ def decide(*, session: Session, staff: User, claim_id: int, confirm: bool) -> Br
 
 
 def claims_of(session: Session, worker: Worker) -> list[dict]:
-    rows = session.exec(select(BrandClaim).where(BrandClaim.worker_id == worker.id).order_by(BrandClaim.id))
+    rows = session.exec(select(BrandClaim).where(BrandClaim.worker_id == worker.id).order_by(col(BrandClaim.id)))
     return [claim_public(c) for c in rows]
 
 
@@ -91,9 +93,9 @@ def claim_public(row: BrandClaim, worker: Worker | None = None) -> dict:
 
 def carriers(session: Session, brand: LabourBrand, *, limit: int = 50) -> tuple[int, list[dict]]:
     """Workers staff confirmed for the brand: how many, and the discoverable ones by name and trade."""
-    rows = list(session.exec(select(Worker).join(BrandClaim, BrandClaim.worker_id == Worker.id)
+    rows = list(session.exec(select(Worker).join(BrandClaim, col(BrandClaim.worker_id) == Worker.id)
                              .where(BrandClaim.brand == brand.name, BrandClaim.status == BRAND_CONFIRMED)
-                             .order_by(Worker.id)))
+                             .order_by(col(Worker.id))))
     shown = []
     for w in rows:
         if not w.discoverable or not w.name:
@@ -107,8 +109,8 @@ def carriers(session: Session, brand: LabourBrand, *, limit: int = 50) -> tuple[
 def postings(session: Session, brand: LabourBrand, *, today: date | None = None, limit: int = 20) -> list[dict]:
     """Open postings that ask for the brand by name."""
     today = today or clock.today()
-    rows = session.exec(select(Job, Employer).join(Employer, Employer.id == Job.employer_id)
+    rows = session.exec(select(Job, Employer).join(Employer, col(Employer.id) == Job.employer_id)
                         .where(browse.open_on_clause(today),
-                               or_(Job.title.contains(brand.name), Job.description.contains(brand.name)))
-                        .order_by(Job.posted_at.desc(), Job.id.desc()).limit(limit))
+                               or_(col(Job.title).contains(brand.name), col(Job.description).contains(brand.name)))
+                        .order_by(col(Job.posted_at).desc(), col(Job.id).desc()).limit(limit))
     return [browse.job_public(j, e, today=today, full=False) for j, e in rows]

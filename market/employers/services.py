@@ -110,6 +110,7 @@ def decide(*, session: Session, employer: Employer, staff: User, approve: bool, 
     session.add(employer)
     # Its postings appear in (or leave) search with the verification.
     for job_id in session.exec(select(Job.id).where(Job.employer_id == employer.id)):
+        assert job_id is not None  # a primary key
         enqueue_index(session, job_id)
     record(session, actor=staff, action="employer.verify" if approve else "employer.reject",
            target=("employer", employer.id), note=note.strip()[:200] or None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import secrets
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from market import clock
 from market.audit import record
@@ -63,7 +63,7 @@ def apply(*, session: Session, data: dict, sms: SmsSender | None = None) -> Orga
 
 def pending(session: Session) -> list[OrganiserApplication]:
     return list(session.exec(select(OrganiserApplication).where(OrganiserApplication.status == ORGANISER_PENDING)
-                             .order_by(OrganiserApplication.id).limit(200)))
+                             .order_by(col(OrganiserApplication.id)).limit(200)))
 
 
 def decide(*, session: Session, application: OrganiserApplication, staff: User, approve: bool, note: str = "",

@@ -3,7 +3,7 @@ bureau's staff approved them; an account made by an administrator (or on the com
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from market import clock
 from market.audit import record
@@ -31,6 +31,7 @@ def account_of(session: Session, user: User) -> PartnerAccount | None:
 
 def open_account(session: Session, *, user: User, approved: bool, actor: User | None = None) -> PartnerAccount:
     """The partner record every trainer or station-staff account has (pending unless ``approved``)."""
+    assert user.id is not None  # a stored account
     account = PartnerAccount(user_id=user.id, role=user.role, organisation=user.name or "",
                              status=PARTNER_APPROVED if approved else PARTNER_PENDING)
     if approved:
@@ -71,7 +72,7 @@ def apply(*, session: Session, user: User, data: dict) -> PartnerAccount:
 
 def pending(session: Session) -> list[PartnerAccount]:
     return list(session.exec(select(PartnerAccount).where(PartnerAccount.status == PARTNER_PENDING)
-                             .order_by(PartnerAccount.id).limit(200)))
+                             .order_by(col(PartnerAccount.id)).limit(200)))
 
 
 def decide(*, session: Session, staff: User, account_id: int, approve: bool, note: str = "") -> PartnerAccount:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from sqlmodel import Session, or_, select
+from sqlmodel import Session, col, or_, select
 
 from market.audit import record
 from market.db import after_commit
@@ -112,10 +112,10 @@ def find(*, session: Session, index: PolicyIndex | None, q: str | None, province
             pass
     stmt = select(PolicyDocument)
     if q:
-        stmt = stmt.where(or_(PolicyDocument.title.contains(q), PolicyDocument.body.contains(q)))
+        stmt = stmt.where(or_(col(PolicyDocument.title).contains(q), col(PolicyDocument.body).contains(q)))
     if province:
-        stmt = stmt.where(PolicyDocument.region_adcode.startswith(province[:2]))
-    rows = [p for p in session.exec(stmt.order_by(PolicyDocument.id.desc()).limit(200))
+        stmt = stmt.where(col(PolicyDocument.region_adcode).startswith(province[:2]))
+    rows = [p for p in session.exec(stmt.order_by(col(PolicyDocument.id).desc()).limit(200))
             if not rule or rule in {m.get("rule") for m in p.measures}]
     items = []
     for p in rows[:20]:
@@ -129,7 +129,8 @@ def find(*, session: Session, index: PolicyIndex | None, q: str | None, province
 def policy_for_rules(session: Session) -> dict[str, int]:
     """The latest published document whose measures name each subsidy rule (the eligibility page links it)."""
     out: dict[str, int] = {}
-    for policy in session.exec(select(PolicyDocument).order_by(PolicyDocument.id.desc()).limit(500)):
+    for policy in session.exec(select(PolicyDocument).order_by(col(PolicyDocument.id).desc()).limit(500)):
+        assert policy.id is not None  # a stored document
         for m in policy.measures:
             if m.get("rule"):
                 out.setdefault(m["rule"], policy.id)
@@ -148,7 +149,7 @@ REINDEX_WAIT_SECONDS = 600.0  # an operator's command waits behind whatever the 
 
 
 def reindex(*, session: Session, index: PolicyIndex) -> int:
-    documents = [search_document(p) for p in session.exec(select(PolicyDocument).order_by(PolicyDocument.id))]
+    documents = [search_document(p) for p in session.exec(select(PolicyDocument).order_by(col(PolicyDocument.id)))]
     if documents:
         index.push(documents, strict=True, timeout=REINDEX_WAIT_SECONDS)
     return len(documents)

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from market import clock, validate
 from market.audit import record
@@ -308,14 +308,15 @@ def _apply(job: Job, fields: dict[str, Any]) -> None:
 def _local_wages(session: Session, job: Job, today: date) -> tuple[list[int], str]:
     """Top monthly wages of the other postings open today for the same trade in the same city (or the
     province when the city has too few), and the place's name."""
-    base = [Job.occupation == job.occupation, Job.wage_monthly_max.is_not(None), Job.status == JOB_OPEN,
-            Job.review_status != REVIEW_HELD, Job.posted_at <= today, Job.closes_at > today]
+    base = [col(Job.occupation) == job.occupation, col(Job.wage_monthly_max).is_not(None), col(Job.status) == JOB_OPEN,
+            col(Job.review_status) != REVIEW_HELD, col(Job.posted_at) <= today, col(Job.closes_at) > today]
     if job.id is not None:
-        base.append(Job.id != job.id)
+        base.append(col(Job.id) != job.id)
     for column, code in ((Job.city_adcode, job.city_adcode), (Job.province_adcode, job.province_adcode)):
         if not code:
             continue
-        wages = list(session.exec(select(Job.wage_monthly_max).where(*base, column == code).limit(5000)))
+        wages = [w for w in session.exec(select(Job.wage_monthly_max).where(*base, column == code).limit(5000))
+                 if w is not None]  # none are: the query asks for a wage
         if len(wages) >= rules.WAGE_MEDIAN_MIN_POSTINGS:
             return wages, regions.full_name(code)
     return [], ""
@@ -366,7 +367,7 @@ def _hold_the_burst(session: Session, employer: Employer, reason: str) -> None:
     """The postings of a burst wait together: the earlier ones of the same day are held too."""
     since = clock.now() - timedelta(hours=rules.BURST_HOURS)
     for other in session.exec(select(Job).where(Job.employer_id == employer.id, Job.created_at >= since,
-                                                Job.review_status.in_((REVIEW_OK, REVIEW_FLAGGED)))):
+                                                col(Job.review_status).in_((REVIEW_OK, REVIEW_FLAGGED)))):
         _hold(other, [reason])
         touch(session, other)
 
@@ -375,6 +376,7 @@ def create_job(*, session: Session, employer: Employer, actor: User, data: dict[
     if employer.status != EMPLOYER_VERIFIED:
         raise Forbidden("单位通过人社部门审核后才能发布岗位")
     fields = clean(data, today=clock.today())
+    assert employer.id is not None  # a stored employer
     job = Job(employer_id=employer.id, wage_monthly_max=0, province_adcode="", **{
         k: v for k, v in fields.items() if not k.startswith("_")})
     _apply(job, fields)
@@ -386,6 +388,7 @@ def create_job(*, session: Session, employer: Employer, actor: User, data: dict[
             _hold_the_burst(session, employer, burst)
     session.add(job)
     session.flush()
+    assert job.id is not None  # flushed
     enqueue_index(session, job.id)
     record(session, actor=actor, action="job.create", target=("job", job.id),
            flagged=job.review_reason)
@@ -398,7 +401,9 @@ def update_job(*, session: Session, job: Job, actor: User, data: dict[str, Any])
     fields = clean(data, today=clock.today(), current=job)
     _apply(job, fields)
     if job.review_status != REVIEW_HELD:
-        reasons = fraud_reasons(session, job=job, employer=session.get(Employer, job.employer_id), new=False)
+        employer = session.get(Employer, job.employer_id)
+        assert employer is not None  # the posting's foreign key
+        reasons = fraud_reasons(session, job=job, employer=employer, new=False)
         # What staff cleared stays cleared; a new signal (an edit that adds a WeChat id) holds it again.
         if reasons and not (job.review_status == REVIEW_CLEARED and "；".join(reasons)[:200] == job.review_reason):
             _hold(job, reasons)
@@ -478,12 +483,12 @@ def is_open_on(job: Job, day: date, employer: Employer | None = None) -> bool:
 
 
 def jobs_of_employer(session: Session, employer_id: int) -> list[Job]:
-    return list(session.exec(select(Job).where(Job.employer_id == employer_id).order_by(Job.id.desc())))
+    return list(session.exec(select(Job).where(Job.employer_id == employer_id).order_by(col(Job.id).desc())))
 
 
 def employer_names_like(session: Session, text: str, *, limit: int = 3) -> list[str]:
     """Names of verified employers that contain ``text``, for search suggestions."""
     pattern = "%" + text.replace("\\", "").replace("%", "").replace("_", "") + "%"
     rows = session.exec(select(Employer.name).where(Employer.status == EMPLOYER_VERIFIED,
-                                                    Employer.name.like(pattern)).order_by(Employer.name).limit(limit))
+                                                    col(Employer.name).like(pattern)).order_by(col(Employer.name)).limit(limit))
     return list(rows)

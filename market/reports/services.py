@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from market import clock
 from market.audit import record
@@ -48,12 +48,14 @@ def report(*, session: Session, job: Job, user: User, reason: object, note: obje
     errors.check(len(text) <= MAX_NOTE, "note", f"补充说明最多 {MAX_NOTE} 个字")
     errors.raise_if_any()
     employer = session.get(Employer, job.employer_id)
+    assert employer is not None  # the posting's foreign key
     if not visible_to(job, employer, None):
         raise NotFound("没有这个岗位")
     same = session.exec(select(PostingReport).where(PostingReport.job_id == job.id,
                                                     PostingReport.reporter_id == user.id)).first()
     if same is not None:
         return same, False
+    assert isinstance(reason, str) and job.id is not None and user.id is not None  # checked above; stored rows
     entry = PostingReport(job_id=job.id, reporter_id=user.id, reason=reason, note=text)
     session.add(entry)
     session.flush()
@@ -68,14 +70,14 @@ def report(*, session: Session, job: Job, user: User, reason: object, note: obje
 def open_reports(session: Session, *, limit: int = 200) -> list[Reported]:
     """Postings with open reports, the most reported first."""
     rows = list(session.exec(select(PostingReport).where(PostingReport.status == REPORT_OPEN)
-                             .order_by(PostingReport.id).limit(5000)))
+                             .order_by(col(PostingReport.id)).limit(5000)))
     by_job: dict[int, list[PostingReport]] = {}
     for r in rows:
         by_job.setdefault(r.job_id, []).append(r)
     if not by_job:
         return []
-    found = {j.id: (j, e) for j, e in session.exec(select(Job, Employer).join(Employer, Employer.id == Job.employer_id)
-                                                    .where(Job.id.in_(by_job)))}
+    found = {j.id: (j, e) for j, e in session.exec(select(Job, Employer).join(Employer, col(Employer.id) == Job.employer_id)
+                                                    .where(col(Job.id).in_(by_job)))}
     out = [Reported(*found[i], reports) for i, reports in by_job.items() if i in found]
     out.sort(key=lambda r: (-len(r.reports), r.reports[0].id))
     return out[:limit]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from market import clock
 from market.audit import record
@@ -56,6 +56,7 @@ def create_station(*, session: Session, staff: User, data: dict) -> GigStation:
     errors.check(all(s in STATION_SERVICES for s in services), "services",
                  f"服务只能是：{'、'.join(STATION_SERVICES)}")
     errors.raise_if_any()
+    assert region is not None  # raise_if_any raised otherwise
     lat, lng = coords
     if lat is None or lng is None:  # the county's own point from cpca until staff enter the station's
         lat, lng = region.lat, region.lng
@@ -72,7 +73,7 @@ def directory(session: Session, *, adcode: str | None = None) -> list[GigStation
     stmt = select(GigStation)
     if adcode:
         stmt = stmt.where(GigStation.adcode.startswith(adcode.rstrip("0") or adcode))
-    return list(session.exec(stmt.order_by(GigStation.adcode, GigStation.id).limit(500)))
+    return list(session.exec(stmt.order_by(col(GigStation.adcode), col(GigStation.id)).limit(500)))
 
 
 def get_station(session: Session, station_id: int) -> GigStation:
@@ -90,15 +91,15 @@ def station_public(station: GigStation) -> dict:
 
 def map_points(stations: list[GigStation], *, width: int = 320, height: int = 240) -> list[dict]:
     """Where each station sits on a plain box (no map tiles): longitude → x, latitude → y."""
-    placed = [s for s in stations if s.lat is not None and s.lng is not None]
+    placed = [(s, s.lat, s.lng) for s in stations if s.lat is not None and s.lng is not None]
     if not placed:
         return []
-    lats, lngs = [s.lat for s in placed], [s.lng for s in placed]
+    lats, lngs = [lat for _, lat, _ in placed], [lng for _, _, lng in placed]
     span_lat, span_lng = (max(lats) - min(lats)) or 1.0, (max(lngs) - min(lngs)) or 1.0
     pad = 16
     return [{"id": s.id, "name": s.name,
-             "x": round(pad + (s.lng - min(lngs)) / span_lng * (width - 2 * pad), 1),
-             "y": round(pad + (max(lats) - s.lat) / span_lat * (height - 2 * pad), 1)} for s in placed]
+             "x": round(pad + (lng - min(lngs)) / span_lng * (width - 2 * pad), 1),
+             "y": round(pad + (max(lats) - lat) / span_lat * (height - 2 * pad), 1)} for s, lat, lng in placed]
 
 
 def _counter_staff(session: Session, user: User) -> int | None:
@@ -113,6 +114,7 @@ def assisted_register(*, session: Session, staff: User, cipher: PersonalDataCiph
     stays unclaimed until the worker verifies the phone (忘记密码 / 认领账号)."""
     station_id = _counter_staff(session, staff)
     worker = register_at_counter(session=session, staff=staff, cipher=cipher, data=data)
+    assert worker.id is not None and staff.id is not None  # both flushed rows
     session.add(StationRegistration(worker_id=worker.id, station_id=station_id, staff_id=staff.id))
     return worker
 
@@ -131,14 +133,16 @@ def _registration(session: Session, staff: User, worker_id: int) -> StationRegis
 def registered_worker(*, session: Session, staff: User, worker_id: int) -> Worker:
     """A worker this staff member (or their station) registered; bureau staff see every one."""
     _registration(session, staff, worker_id)
-    return session.get(Worker, worker_id)
+    worker = session.get(Worker, worker_id)
+    assert worker is not None  # the registration's foreign key
+    return worker
 
 
 def roster(*, session: Session, staff: User, occupation: str | None = None, placed: bool | None = None,
            registered_from: date | None = None) -> list[dict]:
     """实名制动态管理: the workers registered at the counter, with where each was hired. Audited."""
-    stmt = (select(StationRegistration, Worker, User).join(Worker, Worker.id == StationRegistration.worker_id)
-            .join(User, User.id == Worker.user_id))
+    stmt = (select(StationRegistration, Worker, User).join(Worker, col(Worker.id) == StationRegistration.worker_id)
+            .join(User, col(User.id) == Worker.user_id))
     if staff.role != ADMIN:
         station_id = _counter_staff(session, staff)
         stmt = stmt.where((StationRegistration.staff_id == staff.id) if station_id is None else
@@ -146,15 +150,15 @@ def roster(*, session: Session, staff: User, occupation: str | None = None, plac
     if registered_from:  # from the start of that day in China
         start = datetime.combine(registered_from, time.min, tzinfo=clock.CHINA)
         stmt = stmt.where(StationRegistration.created_at >= start)
-    rows = list(session.exec(stmt.order_by(StationRegistration.id.desc()).limit(1000)))
+    rows = list(session.exec(stmt.order_by(col(StationRegistration.id).desc()).limit(1000)))
     hires: dict[int, list[dict]] = {}
     ids = [w.id for _, w, _ in rows]
     if ids:
         for app, job, employer in session.exec(
-                select(Application, Job, Employer).join(Job, Job.id == Application.job_id)
-                .join(Employer, Employer.id == Job.employer_id)
-                .where(Application.worker_id.in_(ids), Application.status == HIRED)
-                .order_by(Application.applied_at.desc())):
+                select(Application, Job, Employer).join(Job, col(Job.id) == Application.job_id)
+                .join(Employer, col(Employer.id) == Job.employer_id)
+                .where(col(Application.worker_id).in_(ids), Application.status == HIRED)
+                .order_by(col(Application.applied_at).desc())):
             hires.setdefault(app.worker_id, []).append(
                 {"job_id": job.id, "title": job.title, "employer": employer.name,
                  "place": regions.full_name(job.adcode), "since": app.applied_at.isoformat()})
@@ -163,7 +167,7 @@ def roster(*, session: Session, staff: User, occupation: str | None = None, plac
         trades = [o["code"] for o in worker.occupations]
         if occupation and occupation not in trades:
             continue
-        placements = hires.get(worker.id, [])
+        placements = hires.get(reg.worker_id, [])  # the join: reg.worker_id is worker.id
         if placed is not None and bool(placements) != placed:
             continue
         out.append({"worker_id": worker.id, "name": worker.name, "trades": [taxonomy.name_of(t) for t in trades],
@@ -182,7 +186,7 @@ def matches(*, session: Session, ranker, worker: Worker, cipher: PersonalDataCip
 
     scored, _ = ranker.recommend(session, worker, k=k, today=today, cipher=cipher)
     ids = {j.employer_id for j, _ in scored}
-    employers = {e.id: e for e in session.exec(select(Employer).where(Employer.id.in_(ids)))} if ids else {}
+    employers = {e.id: e for e in session.exec(select(Employer).where(col(Employer.id).in_(ids)))} if ids else {}
     return [{"job": browse.job_public(job, employers[job.employer_id], today=today, full=False),
              "reasons": s.reasons} for job, s in scored]
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import case, func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from market import clock, validate
 from market.errors import FieldErrors
@@ -117,15 +117,15 @@ def flows(session: Session, *, start: date, end: date) -> list[dict]:
     """One GROUP BY in SQL; the same statement on SQLite and PostgreSQL. Busiest routes first."""
     from_province = func.substr(Worker.hometown_adcode, 1, 2)
     to_province = func.substr(Job.province_adcode, 1, 2)
-    applications = func.count(Application.id)
-    hires = func.sum(case((Application.status == HIRED, 1), else_=0))
+    applications = func.count(col(Application.id))
+    hires = func.sum(case((col(Application.status) == HIRED, 1), else_=0))
     rows = session.exec(
         select(from_province, to_province, applications, hires)
         .select_from(Application)
-        .join(Worker, Worker.id == Application.worker_id)
-        .join(Job, Job.id == Application.job_id)
+        .join(Worker, col(Worker.id) == Application.worker_id)
+        .join(Job, col(Job.id) == Application.job_id)
         .where(Application.applied_at >= start, Application.applied_at <= end,
-               Worker.hometown_adcode.is_not(None), Worker.hometown_adcode != "")
+               col(Worker.hometown_adcode).is_not(None), Worker.hometown_adcode != "")
         .group_by(from_province, to_province)
         .having(applications >= SUPPRESSED_BELOW)
         .order_by(applications.desc(), from_province, to_province))
@@ -141,13 +141,13 @@ APPLICATION_GROUPS = {"trade": "按工种", "province": "按岗位所在省份",
 def applications(session: Session, *, start: date, end: date, by: str = "trade") -> list[dict]:
     """Applications made in the period (by application date) and how many of them ended in a hire, per
     trade of the posting or per its province or city. Groups with fewer than 5 applications are left out."""
-    column = {"trade": Job.occupation, "province": Job.province_adcode, "city": Job.city_adcode}[by]
-    count = func.count(Application.id)
-    hires = func.sum(case((Application.status == HIRED, 1), else_=0))
+    column = {"trade": col(Job.occupation), "province": col(Job.province_adcode), "city": col(Job.city_adcode)}[by]
+    count = func.count(col(Application.id))
+    hires = func.sum(case((col(Application.status) == HIRED, 1), else_=0))
     rows = session.exec(
         select(column, count, hires)
         .select_from(Application)
-        .join(Job, Job.id == Application.job_id)
+        .join(Job, col(Job.id) == Application.job_id)
         .where(Application.applied_at >= start, Application.applied_at <= end)
         .group_by(column)
         .having(count >= SUPPRESSED_BELOW)
@@ -169,8 +169,8 @@ def wages(session: Session, *, start: date, end: date, by: str = "trade") -> lis
     × 8 × 26), over postings published in the period; piece rates have no monthly figure and are left out,
     and so are postings staff took down. Both ends of the offered range: the median lower and upper wage.
     Groups with fewer than 5 postings are left out."""
-    rows = session.exec(
-        select(Job.occupation, Job.city_adcode, Job.wage_min, Job.wage_max, Job.wage_unit)
+    rows = session.exec(  # sqlmodel's select() overloads stop at four columns
+        select(Job.occupation, Job.city_adcode, Job.wage_min, Job.wage_max, Job.wage_unit)  # type: ignore[call-overload]
         .where(Job.posted_at >= start, Job.posted_at <= end, Job.status != JOB_TAKEN_DOWN))
     groups: dict[tuple, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
     for trade, city, low, high, unit in rows:
@@ -215,9 +215,9 @@ def workers(session: Session, *, start: date, end: date, by: str = "hometown_pro
     place, level = by.split("_")
     column = Worker.hometown_adcode if place == "hometown" else Worker.current_adcode
     rows = session.exec(
-        select(column, func.count(Worker.id))
-        .join(User, User.id == Worker.user_id)
-        .where(Worker.registered_at >= start, Worker.registered_at <= end, User.active.is_(True))
+        select(column, func.count(col(Worker.id)))
+        .join(User, col(User.id) == Worker.user_id)
+        .where(col(Worker.registered_at) >= start, col(Worker.registered_at) <= end, col(User.active).is_(True))
         .group_by(column))
     counts: dict[str | None, int] = defaultdict(int)
     for adcode, n in rows:
@@ -227,7 +227,7 @@ def workers(session: Session, *, start: date, end: date, by: str = "hometown_pro
 
 
 def count_rows(counts: dict[str | None, int]) -> list[dict]:
-    out = [{"key": key or "", "name": place_name(key), "workers": n}
+    out: list[dict] = [{"key": key or "", "name": place_name(key), "workers": n}
            for key, n in counts.items() if n >= SUPPRESSED_BELOW]
     out.sort(key=lambda r: (-r["workers"], r["key"]))
     return out
@@ -256,15 +256,15 @@ def fairs(session: Session, *, start: date, end: date, by: str = "kind") -> list
         postings: dict[str, int] = defaultdict(int)
         apps: dict[str, int] = defaultdict(int)
         hires: dict[str, int] = defaultdict(int)
-        for fair_id in session.exec(select(FairJob.fair_id).where(FairJob.fair_id.in_(list(fair_kind)))):
+        for fair_id in session.exec(select(FairJob.fair_id).where(col(FairJob.fair_id).in_(list(fair_kind)))):
             postings[fair_kind[fair_id]] += 1
         counted = session.exec(
-            select(Fair.kind, func.count(Application.id),
-                   func.sum(case((Application.status == HIRED, 1), else_=0)))
+            select(Fair.kind, func.count(col(Application.id)),
+                   func.sum(case((col(Application.status) == HIRED, 1), else_=0)))
             .select_from(FairJob)
-            .join(Fair, Fair.id == FairJob.fair_id)
-            .join(Application, Application.job_id == FairJob.job_id)
-            .where(Fair.id.in_(list(fair_kind)), Application.applied_at >= Fair.starts_on,
+            .join(Fair, col(Fair.id) == FairJob.fair_id)
+            .join(Application, col(Application.job_id) == FairJob.job_id)
+            .where(col(Fair.id).in_(list(fair_kind)), Application.applied_at >= Fair.starts_on,
                    Application.applied_at <= Fair.ends_on, Application.applied_at >= start,
                    Application.applied_at <= end)
             .group_by(Fair.kind)).all()
@@ -287,8 +287,8 @@ def _resolved_at(session: Session, ids: list[int]) -> dict[int, datetime]:
     if not ids:
         return {}
     rows = session.exec(select(ComplaintEvent.complaint_id, func.min(ComplaintEvent.at))
-                        .where(ComplaintEvent.complaint_id.in_(ids), ComplaintEvent.to_status == COMPLAINT_RESOLVED)
-                        .group_by(ComplaintEvent.complaint_id)).all()
+                        .where(col(ComplaintEvent.complaint_id).in_(ids), ComplaintEvent.to_status == COMPLAINT_RESOLVED)
+                        .group_by(col(ComplaintEvent.complaint_id))).all()
     return {cid: at for cid, at in rows}
 
 
@@ -298,10 +298,10 @@ def complaints(session: Session, *, start: date, end: date, by: str = "province"
     # Days in China: a complaint filed at 07:00 Beijing time on the 1st is the 1st's.
     first = datetime.combine(start, time.min, tzinfo=clock.CHINA)
     after = datetime.combine(end + timedelta(days=1), time.min, tzinfo=clock.CHINA)
-    rows = session.exec(
-        select(WageComplaint.id, WageComplaint.status, WageComplaint.created_at, WageComplaint.updated_at,
+    rows = session.exec(  # sqlmodel's select() overloads stop at four columns
+        select(WageComplaint.id, WageComplaint.status, WageComplaint.created_at, WageComplaint.updated_at,  # type: ignore[call-overload]
                Employer.adcode)
-        .join(Employer, Employer.id == WageComplaint.employer_id)
+        .join(Employer, col(Employer.id) == WageComplaint.employer_id)
         .where(WageComplaint.created_at >= first, WageComplaint.created_at < after)).all()
     resolved_ids = [cid for cid, status, *_ in rows if status == COMPLAINT_RESOLVED]
     resolved_at = _resolved_at(session, resolved_ids)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from market.crypto import PersonalDataCipher
 from market.models import HIRED, Application, CourseSignup, GigStation, Job, TrainingCourse, Worker
@@ -24,9 +24,9 @@ def facts(session: Session, worker: Worker, cipher: PersonalDataCipher) -> rules
             hometown, from_id = number[:6], True
     groups = frozenset(priority_groups(worker, cipher)) if worker.sensitive_consent_at is not None else None
     courses = [rules.Course(c.title, c.subsidy_yuan, c.adcode, c.ends_on.isoformat()) for c in session.exec(
-        select(TrainingCourse).join(CourseSignup, CourseSignup.course_id == TrainingCourse.id)
+        select(TrainingCourse).join(CourseSignup, col(CourseSignup.course_id) == TrainingCourse.id)
         .where(CourseSignup.worker_id == worker.id))]
-    hires = list(session.exec(select(Job.adcode).join(Application, Application.job_id == Job.id)
+    hires = list(session.exec(select(Job.adcode).join(Application, col(Application.job_id) == Job.id)
                               .where(Application.worker_id == worker.id, Application.status == HIRED)))
     return rules.Facts(hometown_adcode=hometown, current_adcode=worker.current_adcode, certificates=certificates,
                        priority_groups=groups, courses=courses, hire_adcodes=hires, hometown_from_id=from_id)
@@ -51,7 +51,7 @@ def nearest_station(session: Session, worker: Worker) -> GigStation | None:
         return None
     for prefix in (place, place[:4], place[:2]):
         station = session.exec(select(GigStation).where(GigStation.adcode.startswith(prefix))
-                               .order_by(GigStation.id)).first()
+                               .order_by(col(GigStation.id))).first()
         if station is not None:
             return station
     return None

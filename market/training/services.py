@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from market import clock
 from market.audit import record
@@ -69,6 +69,9 @@ def create_course(*, session: Session, institution: User, data: dict, today: dat
     description = str(data.get("description") or "").strip()
     errors.check(len(description) <= 2000, "description", "课程介绍最多 2000 个字")
     errors.raise_if_any()
+    # raise_if_any raised otherwise; institution is a stored account
+    assert region is not None and starts_on is not None and ends_on is not None and seats is not None
+    assert institution.id is not None
     course = TrainingCourse(institution_id=institution.id, title=title, occupation=occupation, level=level,
                             adcode=adcode, province_adcode=region.province_adcode, city_adcode=region.city_adcode,
                             address=address, starts_on=starts_on, ends_on=ends_on, seats=seats, fee_yuan=fee,
@@ -96,8 +99,8 @@ def search_courses(*, session: Session, occupation: str | None = None, adcode: s
         words = q.strip()
         codes = set(taxonomy.occupations_in(words))
         codes |= {code for code, names in taxonomy.trade_words().items() if any(n and n in words for n in names)}
-        stmt = stmt.where(TrainingCourse.title.contains(words) | TrainingCourse.occupation.in_(sorted(codes) or ["-"]))
-    return list(session.exec(stmt.order_by(TrainingCourse.starts_on, TrainingCourse.id).limit(limit)))
+        stmt = stmt.where(col(TrainingCourse.title).contains(words) | col(TrainingCourse.occupation).in_(sorted(codes) or ["-"]))
+    return list(session.exec(stmt.order_by(col(TrainingCourse.starts_on), col(TrainingCourse.id)).limit(limit)))
 
 
 def get_course(session: Session, course_id: int) -> TrainingCourse:
@@ -115,6 +118,7 @@ def signed_up_count(session: Session, course_id: int) -> int:
 def sign_up(*, session: Session, worker: Worker, course: TrainingCourse,
             today: date | None = None) -> tuple[CourseSignup, bool]:
     """The worker's place on the course: (sign-up, created). Signing up again returns the first one."""
+    assert course.id is not None and worker.id is not None  # stored rows
     existing = session.exec(select(CourseSignup).where(CourseSignup.course_id == course.id,
                                                        CourseSignup.worker_id == worker.id)).first()
     if existing is not None:
@@ -131,25 +135,26 @@ def sign_up(*, session: Session, worker: Worker, course: TrainingCourse,
 
 
 def courses_of_worker(session: Session, worker: Worker) -> list[TrainingCourse]:
-    return list(session.exec(select(TrainingCourse).join(CourseSignup, CourseSignup.course_id == TrainingCourse.id)
-                             .where(CourseSignup.worker_id == worker.id).order_by(TrainingCourse.starts_on)))
+    return list(session.exec(select(TrainingCourse).join(CourseSignup, col(CourseSignup.course_id) == TrainingCourse.id)
+                             .where(CourseSignup.worker_id == worker.id).order_by(col(TrainingCourse.starts_on))))
 
 
 def courses_of_institution(session: Session, institution: User) -> list[TrainingCourse]:
     return list(session.exec(select(TrainingCourse).where(TrainingCourse.institution_id == institution.id)
-                             .order_by(TrainingCourse.starts_on.desc())))
+                             .order_by(col(TrainingCourse.starts_on).desc())))
 
 
 def trainees(*, session: Session, institution: User, course: TrainingCourse) -> list[dict]:
     """The institution's own course only: names of who signed up (no identifiers)."""
     if course.institution_id != institution.id:
         raise Forbidden("这不是本机构的课程")
-    rows = session.exec(select(Worker).join(CourseSignup, CourseSignup.worker_id == Worker.id)
-                        .where(CourseSignup.course_id == course.id).order_by(CourseSignup.id))
+    rows = session.exec(select(Worker).join(CourseSignup, col(CourseSignup.worker_id) == Worker.id)
+                        .where(CourseSignup.course_id == course.id).order_by(col(CourseSignup.id)))
     return [{"worker_id": w.id, "name": w.name} for w in rows]
 
 
 def course_public(session: Session, course: TrainingCourse) -> dict:
+    assert course.id is not None  # a stored course
     institution = session.exec(select(PartnerAccount.organisation)
                                .where(PartnerAccount.user_id == course.institution_id)).first()
     taken = signed_up_count(session, course.id)

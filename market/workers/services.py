@@ -7,7 +7,7 @@ import secrets
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, or_, update
-from sqlmodel import Session, delete, select
+from sqlmodel import Session, col, delete, select
 
 from market import clock, validate
 from market.audit import record
@@ -38,7 +38,7 @@ def require_worker(session: Session, user: User) -> Worker:
 
 
 def _occupations(errors: FieldErrors, raw) -> list[dict]:
-    out = []
+    out: list[dict] = []
     if not isinstance(raw, list | None):
         errors.add("occupations", "工种（occupations）应为列表")
         return out
@@ -187,9 +187,9 @@ def delete_account(*, session: Session, user: User, worker: Worker | None) -> No
         worker.registered_at = None
         worker.discoverable = False
         session.add(worker)
-    session.exec(update(SignIn).where(SignIn.user_id == user.id, SignIn.revoked_at.is_(None))
+    session.exec(update(SignIn).where(col(SignIn.user_id) == user.id, col(SignIn.revoked_at).is_(None))
                  .values(revoked_at=clock.now(), label=""))
-    session.exec(delete(Notification).where(Notification.user_id == user.id))
+    session.exec(delete(Notification).where(col(Notification.user_id) == user.id))
     user.phone = None
     user.name = ""
     user.password_hash = None
@@ -249,11 +249,11 @@ def inactive_users(session: Session, *, before: datetime) -> list[User]:
     from market.models import Application
 
     last_sign_in = select(func.max(SignIn.created_at)).where(SignIn.user_id == User.id).scalar_subquery()
-    last_application = (select(func.max(Application.created_at)).join(Worker, Worker.id == Application.worker_id)
+    last_application = (select(func.max(Application.created_at)).join(Worker, col(Worker.id) == Application.worker_id)
                         .where(Worker.user_id == User.id).scalar_subquery())
     last_profile = select(func.max(Worker.updated_at)).where(Worker.user_id == User.id).scalar_subquery()
     rows = session.exec(select(User).where(
-        User.active.is_(True), User.role == WORKER, User.created_at < before,
+        col(User.active).is_(True), User.role == WORKER, User.created_at < before,
         *[or_(last.is_(None), last < before) for last in (last_sign_in, last_application, last_profile)]))
     return list(rows)
 
@@ -280,6 +280,7 @@ def register_at_counter(*, session: Session, staff: User, cipher: PersonalDataCi
                 auth_stamp=secrets.token_hex(8))
     session.add(user)
     session.flush()
+    assert user.id is not None  # flushed
     worker = Worker(user_id=user.id, registered_at=clock.today())
     session.add(worker)
     session.flush()
