@@ -290,3 +290,16 @@ def test_the_api_filters_keep_taking_adcodes(places_listed):
         "松桃焊工培训班"]
     assert [f["name"] for f in places_listed.get("/api/v1/fairs?adcode=441900").get_json()["items"]] == [
         "东莞春风行动招聘会"]
+
+
+def test_a_filters_picker_steps_without_javascript_and_filters_by_the_province_meanwhile(places_listed):
+    r = places_listed.get("/stations", query_string={"adcode": "", "adcode__was": "", "adcode__p": "520000",
+                                                     "place_step": "adcode"})
+    html = r.get_data(as_text=True)
+    assert r.status_code == 200 and '<option value="520600">铜仁市</option>' in html
+    assert "松桃零工驿站" in html and "东莞零工驿站" not in html
+    form = form_data(html)
+    assert form["adcode"] == "贵州省"
+    form["adcode__c"] = "520600"
+    html = places_listed.get("/stations", query_string=form).get_data(as_text=True)
+    assert "松桃零工驿站" in html and form_data(html)["adcode"] == "贵州省铜仁市"
