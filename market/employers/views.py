@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from market.employers import services
-from market.errors import AppError, NotFound
+from market.errors import NotFound
 from market.models import EMPLOYER
 from market.places import form as place_form
 from market.places import pages as place_pages
@@ -91,13 +91,10 @@ def register_page():
         return _register_form({}, {})
     if place_form.STEP in request.form:
         return _register_form(request.form, {}, stepped=True)
-    places, place_errors, choices = place_form.read_all(request.form, PLACES)
-    data = request.form.to_dict() | {"adcode": places["adcode"] or ""}
-    try:
-        place_form.checked(place_errors, lambda: services.register_employer(session=db(), user=user, data=data))
-        commit()
-    except AppError as exc:
-        db().rollback()
-        return _register_form(request.form, exc.fields, error=exc.message, status=exc.status, choices=choices)
+    saved = place_pages.save(request.form, PLACES, lambda data: services.register_employer(
+        session=db(), user=user, data=data), required=PLACES)
+    if saved.failure:
+        exc = saved.failure
+        return _register_form(request.form, exc.fields, error=exc.message, status=exc.status, choices=saved.choices)
     flash("已提交，人社部门审核通过后即可发布岗位")
     return redirect(url_for("employers.register_page"))
