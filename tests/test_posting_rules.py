@@ -81,16 +81,23 @@ def test_withheld_wages_are_refused_but_board_and_insurance_may_be_deducted():
 def test_full_time_wages_below_the_provinces_minimum_are_refused():
     from market.postings.rules import below_minimum_wage
     from vocab import minimum_wage
+    from vocab.terms import monthly
 
     guangdong = minimum_wage.for_place("441900")
     assert guangdong.province == "广东省" and guangdong.lowest == min(guangdong.monthly_tiers)
-    assert "广东" in minimum_wage.source() or "人力资源和社会保障部" in minimum_wage.source()
-    low = below_minimum_wage(wage_min=1200, wage_max=1500, wage_unit="month", employment_type="full_time",
-                             adcode="441900")
-    assert low == f"全职岗位的工资（折合每月 1200 元）低于广东省最低工资标准（每月 {guangdong.lowest} 元起），请提高工资"
-    assert below_minimum_wage(wage_min=50, wage_max=60, wage_unit="day", employment_type="full_time", adcode="520102")
-    assert below_minimum_wage(wage_min=5000, wage_max=6000, wage_unit="month", employment_type="full_time",
-                              adcode="441900") is None
+    assert "人力资源和社会保障部" in minimum_wage.source()
+    floor = guangdong.lowest  # read from the data: the figures change with each edition of the table
+    low = below_minimum_wage(wage_min=floor - 100, wage_max=floor + 200, wage_unit="month",
+                             employment_type="full_time", adcode="441900")
+    assert low == f"全职岗位的工资（折合每月 {floor - 100} 元）低于广东省最低工资标准（每月 {floor} 元起），请提高工资"
+    assert below_minimum_wage(wage_min=floor, wage_max=floor + 200, wage_unit="month", employment_type="full_time",
+                              adcode="441900") is None  # the minimum itself is allowed
+    guizhou = minimum_wage.lowest_monthly("520102")
+    day = next(d for d in range(10, 400) if monthly(d, "day") >= guizhou) - 1  # the best day rate still below
+    assert below_minimum_wage(wage_min=day, wage_max=day + 10, wage_unit="day", employment_type="full_time",
+                              adcode="520102")
+    assert below_minimum_wage(wage_min=day + 1, wage_max=day + 10, wage_unit="day", employment_type="full_time",
+                              adcode="520102") is None
     # day labour, piece rates and places without data are not judged on a month's minimum
     assert below_minimum_wage(wage_min=50, wage_max=60, wage_unit="day", employment_type="gig_daily", adcode="520102") is None
     assert below_minimum_wage(wage_min=1, wage_max=2, wage_unit="piece", employment_type="full_time", adcode="520102") is None
@@ -103,6 +110,8 @@ def test_every_province_has_a_cited_minimum_wage():
 
     raw = json.loads(resources.files("vocab").joinpath("data", "minimum_wages.json").read_text(encoding="utf-8"))
     assert raw["_about"]["source"] and raw["_about"]["entered"]
+    assert "https://www.mohrss.gov.cn/" in raw["_about"]["source"]  # the edition's own address
+    assert raw["_about"]["official_table"]  # whether the figures were read from the ministry's page
     provinces = {r["adcode"][:2] for r in raw["provinces"]}
     assert len(provinces) == 31
     for row in raw["provinces"]:

@@ -142,14 +142,17 @@ def test_geo_radius_and_distance_sort(make_employer, client):
 
 
 def test_a_full_time_wage_below_the_local_minimum_is_refused_and_nothing_is_posted(make_employer, client):
+    from vocab.minimum_wage import lowest_monthly
+
     employer = make_employer()
-    r = employer.post("/api/v1/jobs", job_payload(title="仓库理货", occupation="warehouse", wage_min=1300,
-                                                  wage_max=1500, adcode="520102"))
+    low = lowest_monthly("520102") - 1  # from the cited table, whatever its edition
+    r = employer.post("/api/v1/jobs", job_payload(title="仓库理货", occupation="warehouse", wage_min=low,
+                                                  wage_max=low + 200, adcode="520102"))
     assert r.status_code == 422
     assert "低于贵州省最低工资标准" in r.get_json()["error"]["fields"]["wage_min"]
     assert employer.get("/api/v1/employer/jobs").get_json()["items"] == []
-    ok = employer.post("/api/v1/jobs", job_payload(title="仓库理货", occupation="warehouse", wage_min=1300,
-                                                   wage_max=1500, adcode="520102", employment_type="seasonal"))
+    ok = employer.post("/api/v1/jobs", job_payload(title="仓库理货", occupation="warehouse", wage_min=low,
+                                                   wage_max=low + 200, adcode="520102", employment_type="seasonal"))
     assert ok.status_code == 201  # not a full-time job: judged on other grounds
     r = employer.patch(f"/api/v1/jobs/{ok.get_json()['id']}", {"employment_type": "full_time"})
     assert r.status_code == 422 and "wage_min" in r.get_json()["error"]["fields"]

@@ -5,9 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from market.employers import services
-from market.errors import AppError, NotFound
+from market.errors import NotFound
 from market.models import EMPLOYER
 from market.places import form as place_form
+from market.places import pages as place_pages
 from market.web import api, api_user, commit, db, json_body, ok, page_user, roles_required
 
 bp = Blueprint("employers", __name__)
@@ -48,19 +49,29 @@ def resubmit_page():
     employer = services.employer_of(db(), user)
     if employer is None:
         return redirect(url_for("employers.register_page"))
-    try:
-        services.resubmit(session=db(), user=user, employer=employer, data=request.form)
-        commit()
-    except AppError as exc:
-        db().rollback()
-        employer = services.employer_of(db(), user)
-        return render_template("employer/status.html", employer=services.employer_public(employer),
-                               form=request.form, errors=exc.fields, error=exc.message), exc.status
+    if place_form.STEP in request.form:
+        return _status_page(employer, request.form, {}, stepped=request.form[place_form.STEP])
+    saved = place_pages.save(request.form, PLACES, lambda data: services.resubmit(
+        session=db(), user=user, employer=employer, data=data), required=PLACES)
+    if saved.failure:
+        exc = saved.failure
+        return _status_page(services.employer_of(db(), user), request.form, exc.fields, error=exc.message,
+                            status=exc.status, choices=saved.choices)
     flash("已重新提交，人社部门审核后会通过消息和短信告诉您结果")
     return redirect(url_for("employers.register_page"))
 
 
 PLACES = {"adcode": "单位所在地"}
+
+
+def _status_page(employer, form, errors: dict, *, error: str | None = None, status: int = 200,
+                 choices: dict | None = None, stepped: str | None = None):
+    """Where the registration stands, and the form to correct it: as saved, or as typed after a mistake."""
+    public = services.employer_public(employer)
+    posted = form if form else None
+    place = place_form.pickers(posted, PLACES, public, stepped=stepped, choices=choices)["adcode"]
+    return render_template("employer/status.html", employer=public, form=form or public, errors=errors,
+                           error=error, place=place), status
 
 
 def _register_form(form, errors: dict, *, error: str | None = None, status: int = 200,
@@ -75,19 +86,15 @@ def register_page():
     user = page_user()
     existing = services.employer_of(db(), user)
     if existing is not None:
-        public = services.employer_public(existing)
-        return render_template("employer/status.html", employer=public, form=public, errors={})
+        return _status_page(existing, {}, {})
     if request.method == "GET":
         return _register_form({}, {})
     if place_form.STEP in request.form:
         return _register_form(request.form, {}, stepped=True)
-    places, place_errors, choices = place_form.read_all(request.form, PLACES)
-    data = request.form.to_dict() | {"adcode": places["adcode"] or ""}
-    try:
-        place_form.checked(place_errors, lambda: services.register_employer(session=db(), user=user, data=data))
-        commit()
-    except AppError as exc:
-        db().rollback()
-        return _register_form(request.form, exc.fields, error=exc.message, status=exc.status, choices=choices)
+    saved = place_pages.save(request.form, PLACES, lambda data: services.register_employer(
+        session=db(), user=user, data=data), required=PLACES)
+    if saved.failure:
+        exc = saved.failure
+        return _register_form(request.form, exc.fields, error=exc.message, status=exc.status, choices=saved.choices)
     flash("已提交，人社部门审核通过后即可发布岗位")
     return redirect(url_for("employers.register_page"))

@@ -39,7 +39,7 @@ from market.models import (
 )
 from market.postings import services as postings
 from market.postings.access import is_staff
-from vocab import regions
+from vocab import places, regions
 
 SIGNUP_STATUS_NAMES = {SIGNUP_PENDING: "待审核", SIGNUP_APPROVED: "已通过", SIGNUP_REJECTED: "未通过"}
 MAX_FAIR_DAYS = 92
@@ -125,7 +125,7 @@ def clean_fair(data: dict[str, Any]) -> dict[str, Any]:
     if adcode is not None and not regions.is_real(adcode):
         errors.add("adcode", "举办地的行政区划代码不存在")
     if not online and adcode is None:
-        errors.add("adcode", "现场招聘会请填写举办地（行政区划代码）")
+        errors.add("adcode", "现场招聘会请填写举办地")
     address = str(data.get("address") or "").strip()
     errors.check(len(address) <= 200, "address", "详细地址最多 200 个字")
     groups = data.get("target_groups") or []
@@ -194,11 +194,11 @@ def parse_list_query(args: Any) -> tuple[str | None, date | None]:
     place = str(args.get("adcode") or args.get("place") or "").strip()
     adcode = None
     if place:
-        found = regions.places_named(place)
-        if len(found) == 1:
-            adcode = found[0].adcode
-        elif found:
-            errors.add("adcode", f"“{place}”有多个地方：" + "、".join(regions.full_name(r.adcode) for r in found)
+        found = places.resolve(place)
+        if found.region is not None:
+            adcode = found.region.adcode
+        elif found.ambiguous:
+            errors.add("adcode", f"“{place}”有好几个地方：" + "、".join(places.label(r) for r in found.candidates)
                        + "，请写明省市")
         else:
             errors.add("adcode", f"没有找到地点“{place}”")

@@ -24,6 +24,8 @@ from market.models import (
     User,
     Worker,
 )
+from market.places import form as place_form
+from market.places import pages as place_pages
 from market.postings import browse
 from market.postings import pages as job_form
 from market.postings import services as postings
@@ -105,15 +107,17 @@ def api_fair_job(fair_id: int):
 
 @bp.get("/fairs")
 def fairs_page():
-    place, on_text = request.args.get("place", "").strip(), request.args.get("on", "").strip()
+    on_text = request.args.get("on", "").strip()
+    adcode, errors, place = place_form.search_filter(request.args, "place", label="地点")
+    items: list[Fair] = []
     try:
-        adcode, on = services.parse_list_query({"adcode": place, "on": on_text})
-        items = services.list_fairs(db(), adcode=adcode, on=on)
-        errors: dict = {}
+        adcode, on = services.parse_list_query({"adcode": adcode, "on": on_text})
+        if not errors:
+            items = services.list_fairs(db(), adcode=adcode, on=on)
     except AppError as exc:
-        items, errors = [], exc.fields
+        errors |= exc.fields
     return render_template("fairs/list.html", fairs=[services.fair_public(f) for f in items],
-                           place=place, on=on_text, errors=errors)
+                           place=place, on=on_text, errors=errors), 422 if errors else 200
 
 
 @bp.get("/fairs/<int:fair_id>")
@@ -150,9 +154,15 @@ def sign_up_page(fair_id: int):
 
 # ---- The organiser's pages ----
 
-def _organiser_list(user: User, *, status: int = 200, **context):
+FAIR_PLACES = {"adcode": "举办地"}
+
+
+def _organiser_list(user: User, *, status: int = 200, stepped: str | None = None, choices: dict | None = None,
+                    **context):
     context.setdefault("form", {})
     context.setdefault("errors", {})
+    context["place"] = place_form.pickers(context["form"] or None, FAIR_PLACES, stepped=stepped,
+                                          choices=choices)["adcode"]
     return render_template("fairs/organiser.html", fairs=[services.fair_public(f) for f in services.list_fairs(
         db(), organiser=None if user.role == ADMIN else user)], kinds=FAIR_KIND_NAMES, **context), status
 
@@ -161,15 +171,18 @@ def _organiser_list(user: User, *, status: int = 200, **context):
 @roles_required(*RUNNERS)
 def organiser_fairs():
     user = page_user()
+    form = request.form
+    if request.method == "POST" and place_form.STEP in form:
+        return _organiser_list(user, form=form, stepped=form[place_form.STEP])
     if request.method == "POST":
-        try:
-            fair = services.create_fair(session=db(), organiser=user, data=request.form.to_dict())
-            commit()
-        except AppError as exc:
-            db().rollback()
-            return _organiser_list(user, status=exc.status, error=exc.message, errors=exc.fields, form=request.form)
-        flash(f"已创建招聘会：{fair.name}")
-        return redirect(url_for("fairs.manage_page", fair_id=fair.id))
+        saved = place_pages.save(form, FAIR_PLACES, lambda data: services.create_fair(
+            session=db(), organiser=user, data=data))
+        if saved.failure:
+            exc = saved.failure
+            return _organiser_list(user, status=exc.status, error=exc.message, errors=exc.fields, form=form,
+                                   choices=saved.choices)
+        flash(f"已创建招聘会：{saved.result.name}")
+        return redirect(url_for("fairs.manage_page", fair_id=saved.result.id))
     return _organiser_list(user)
 
 

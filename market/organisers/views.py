@@ -9,6 +9,8 @@ from market.errors import AppError, NotFound
 from market.extensions import limiter
 from market.models import ADMIN, OrganiserApplication
 from market.organisers import services
+from market.places import form as place_form
+from market.places import pages as place_pages
 from market.web import api, api_user, commit, db, json_body, ok, page_user, roles_required
 
 bp = Blueprint("organisers", __name__)
@@ -59,19 +61,34 @@ def api_decide_organiser(application_id: int):
 def apply_page():
     form = request.form
     if request.method != "POST":
-        return render_template("organisers/apply.html", form={}, errors={}, code_sent=False)
-    try:
-        if form.get("step") == "code":
+        return _apply_form({}, {}, code_sent=False)
+    if place_form.STEP in form:
+        return _apply_form(form, {}, code_sent=bool(form.get("code_sent")), stepped=form[place_form.STEP])
+    if form.get("step") == "code":
+        try:
             request_code(session=db(), phone=form.get("phone"), purpose="register", sms=_sms())
             commit()
-            flash("验证码已发送，请查看短信")
-            return render_template("organisers/apply.html", form=form, errors={}, code_sent=True)
-        services.apply(session=db(), data=form)
-        commit()
-    except AppError as exc:
-        return render_template("organisers/apply.html", form=form, errors=exc.fields, error=exc.message,
-                               code_sent=form.get("step") != "code"), exc.status
+        except AppError as exc:
+            return _apply_form(form, exc.fields, error=exc.message, code_sent=False, status=exc.status)
+        flash("验证码已发送，请查看短信")
+        return _apply_form(form, {}, code_sent=True)
+    saved = place_pages.save(form, PLACES, lambda data: services.apply(session=db(), data=data),
+                             required=PLACES)
+    if saved.failure:
+        exc = saved.failure
+        return _apply_form(form, exc.fields, error=exc.message, code_sent=True, status=exc.status,
+                           choices=saved.choices)
     return render_template("organisers/applied.html", organisation=form.get("organisation", ""))
+
+
+PLACES = {"adcode": "机构所在地"}
+
+
+def _apply_form(form, errors: dict, *, code_sent: bool, error: str | None = None, status: int = 200,
+                choices: dict | None = None, stepped: str | None = None):
+    place = place_form.pickers(form or None, PLACES, stepped=stepped, choices=choices)["adcode"]
+    return render_template("organisers/apply.html", form=form, errors=errors, error=error, code_sent=code_sent,
+                           place=place), status
 
 
 @bp.post("/admin/organisers/<int:application_id>/decision")

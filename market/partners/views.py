@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
-from market.errors import AppError, NotFound
+from market.errors import NotFound
 from market.models import ADMIN, PARTNER_ROLES
 from market.partners import services
+from market.places import form as place_form
+from market.places import pages as place_pages
 from market.web import api, api_user, commit, db, json_body, ok, page_user, roles_required
 
 bp = Blueprint("partners", __name__)
@@ -50,19 +52,29 @@ def api_decide_partner(account_id: int):
 def partner_page():
     user = page_user()
     account = services.account_of(db(), user)
-    form = request.form if request.method == "POST" else {}
+    form = request.form
+    if request.method == "POST" and place_form.STEP in form:
+        return _partner_form(account, form, {}, stepped=form[place_form.STEP])
     if request.method == "POST":
-        try:
-            services.apply(session=db(), user=user, data=dict(request.form))
-            commit()
-        except AppError as exc:
-            db().rollback()
-            return render_template("partners/partner.html", account=account and services.public(account),
-                                   form=form, errors=exc.fields, error=exc.message), exc.status
+        saved = place_pages.save(form, PLACES, lambda data: services.apply(session=db(), user=user, data=data))
+        if saved.failure:
+            exc = saved.failure
+            return _partner_form(services.account_of(db(), user), form, exc.fields, error=exc.message,
+                                 status=exc.status, choices=saved.choices)
         flash("机构资料已提交，等待人社部门审核")
         return redirect(url_for("partners.partner_page"))
-    return render_template("partners/partner.html", account=account and services.public(account), form={},
-                           errors={})
+    return _partner_form(account, {}, {})
+
+
+PLACES = {"adcode": "所在地"}
+
+
+def _partner_form(account, form, errors: dict, *, error: str | None = None, status: int = 200,
+                  choices: dict | None = None, stepped: str | None = None):
+    public = account and services.public(account)
+    place = place_form.pickers(form or None, PLACES, public or {}, stepped=stepped, choices=choices)["adcode"]
+    return render_template("partners/partner.html", account=public, form=form, errors=errors, error=error,
+                           place=place), status
 
 
 @bp.get("/admin/partners")

@@ -143,3 +143,24 @@ def picker(form: Mapping | None, name: str, current: str | None = None, *, stepp
                    for k, lab, opts, sel in levels],
         "candidates": candidates or [],
     }
+
+
+def pickers(form: Mapping | None, fields: Mapping[str, str], current: Mapping | None = None, *,
+            stepped: str | None = None, choices: dict[str, list[dict]] | None = None) -> dict[str, dict]:
+    """Every place field of a form drawn: as posted (``form``) or as saved (``current``, field → adcode);
+    ``stepped`` is the field whose "下一步" was pressed."""
+    return {name: picker(form, name, (current or {}).get(name), stepped=stepped == name,
+                         candidates=(choices or {}).get(name)) for name in fields}
+
+
+def search_filter(args: Mapping, name: str, *, label: str) -> tuple[str | None, dict[str, str], dict]:
+    """A place filter on a search form (GET): the adcode to filter by (None: everywhere), a message naming the
+    field when what was typed is not one place, and the field drawn. A place found is shown by its full name,
+    so changing a select next time is not outvoted by the old text."""
+    if args.get(STEP) == name:
+        adcode = _selected(args, name)
+        return adcode, {}, picker(args, name, stepped=True)
+    got = read(args, name, label=label)
+    if got.error:
+        return None, {name: got.error}, picker(args, name, candidates=got.candidates)
+    return got.adcode, {}, picker(None, name, got.adcode)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from markupsafe import Markup, escape
 
-from market.errors import AppError
 from market.models import ADMIN
+from market.places import form as place_form
+from market.places import pages as place_pages
 from market.policies import services
 from market.web import api, api_user, commit, db, json_body, ok, page_user, roles_required
 from search.policies import HIGHLIGHT_POST, HIGHLIGHT_PRE
@@ -68,14 +69,25 @@ def policy_page(policy_id: int):
 @bp.route("/admin/policies/new", methods=["GET", "POST"])
 @roles_required(ADMIN)
 def publish_page():
+    form = request.form
+    if request.method == "POST" and place_form.STEP in form:
+        return _publish_form(form, {}, stepped=form[place_form.STEP])
     if request.method == "POST":
-        try:
-            policy = services.publish(session=db(), staff=page_user(), data=dict(request.form), index=_index())
-            commit()
-        except AppError as exc:
-            db().rollback()
-            return render_template("policies/new.html", form=request.form, errors=exc.fields, error=exc.message,
-                                   rule_names=services.rule_names()), exc.status
+        saved = place_pages.save(form, PLACES, lambda data: services.publish(
+            session=db(), staff=page_user(), data=data, index=_index()))
+        if saved.failure:
+            exc = saved.failure
+            return _publish_form(form, exc.fields, error=exc.message, status=exc.status, choices=saved.choices)
         flash("政策文件已发布")
-        return redirect(url_for("policies.policy_page", policy_id=policy.id))
-    return render_template("policies/new.html", form={}, errors={}, rule_names=services.rule_names())
+        return redirect(url_for("policies.policy_page", policy_id=saved.result.id))
+    return _publish_form({}, {})
+
+
+PLACES = {"region_adcode": "适用地区"}
+
+
+def _publish_form(form, errors: dict, *, error: str | None = None, status: int = 200, choices: dict | None = None,
+                  stepped: str | None = None):
+    place = place_form.pickers(form or None, PLACES, stepped=stepped, choices=choices)["region_adcode"]
+    return render_template("policies/new.html", form=form, errors=errors, error=error, place=place,
+                           rule_names=services.rule_names()), status

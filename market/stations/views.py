@@ -8,8 +8,10 @@ from datetime import date
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 
 from market import clock
-from market.errors import AppError, Invalid
+from market.errors import Invalid
 from market.models import ADMIN, STATION_STAFF
+from market.places import form as place_form
+from market.places import pages as place_pages
 from market.stations import services
 from market.web import api, api_user, commit, db, json_body, ok, page_user, roles_required
 from market.workers.services import worker_for_staff
@@ -41,7 +43,7 @@ def _roster_filters(data: dict) -> dict:
 
 
 def _counter_data(form) -> dict:
-    data = {k: form.get(k) for k in ("phone", "name", "current_adcode", "hometown_adcode") if form.get(k)}
+    data = {k: form.get(k) for k in ("phone", "name") if form.get(k)}
     codes, years = form.getlist("occupation"), form.getlist("years")
     data["occupations"] = [{"code": c, "years": y or 0} for c, y in zip(codes, years, strict=False) if c]
     names, levels, numbers = form.getlist("cert_name"), form.getlist("cert_level"), form.getlist("cert_number")
@@ -97,49 +99,65 @@ def api_roster():
 
 @bp.get("/stations")
 def directory_page():
-    rows = services.directory(db(), adcode=request.args.get("adcode") or None)
+    adcode, errors, place = place_form.search_filter(request.args, "adcode", label="地区")
+    rows = [] if errors else services.directory(db(), adcode=adcode)
     return render_template("stations/directory.html", stations=[services.station_public(s) for s in rows],
-                           points=services.map_points(rows), adcode=request.args.get("adcode", ""))
+                           points=services.map_points(rows), place=place, errors=errors), 422 if errors else 200
+
+
+STATION_PLACES = {"adcode": "驿站所在地"}
+COUNTER_PLACES = {"current_adcode": "现在所在地", "hometown_adcode": "老家"}
+
+
+def _station_form(form, errors: dict, *, error: str | None = None, status: int = 200, choices: dict | None = None,
+                  stepped: str | None = None):
+    place = place_form.pickers(form or None, STATION_PLACES, stepped=stepped, choices=choices)["adcode"]
+    return render_template("stations/new.html", form=form, errors=errors, error=error, place=place,
+                           choices=services.STATION_SERVICES), status
 
 
 @bp.route("/admin/stations/new", methods=["GET", "POST"])
 @roles_required(ADMIN)
 def new_station_page():
+    form = request.form
+    if request.method == "POST" and place_form.STEP in form:
+        return _station_form(form, {}, stepped=form[place_form.STEP])
     if request.method == "POST":
-        data = dict(request.form) | {"services": request.form.getlist("services")}
-        try:
-            services.create_station(session=db(), staff=page_user(), data=data)
-            commit()
-        except AppError as exc:
-            db().rollback()
-            return render_template("stations/new.html", form=request.form, errors=exc.fields, error=exc.message,
-                                   choices=services.STATION_SERVICES), exc.status
+        saved = place_pages.save(form, STATION_PLACES, lambda data: services.create_station(
+            session=db(), staff=page_user(), data=data | {"services": form.getlist("services")}), required=STATION_PLACES)
+        if saved.failure:
+            exc = saved.failure
+            return _station_form(form, exc.fields, error=exc.message, status=exc.status, choices=saved.choices)
         flash("驿站已加入名录")
         return redirect(url_for("stations.directory_page"))
-    return render_template("stations/new.html", form={}, errors={}, choices=services.STATION_SERVICES)
+    return _station_form({}, {})
 
 
-def _counter_form(**extra):
+def _counter_form(form, errors: dict, *, error: str | None = None, status: int = 200, choices: dict | None = None,
+                  stepped: str | None = None):
+    pickers = place_form.pickers(form or None, COUNTER_PLACES, stepped=stepped, choices=choices)
     return render_template("stations/counter.html", occupations=list(taxonomy.occupations().values()),
-                           levels=SKILL_LEVELS, **extra)
+                           levels=SKILL_LEVELS, form=form, errors=errors, error=error, pickers=pickers), status
 
 
 @bp.route("/station/counter", methods=["GET", "POST"])
 @roles_required(*COUNTER_ROLES)
 def counter_page():
     staff = page_user()
+    form = request.form
+    if request.method == "POST" and place_form.STEP in form:
+        return _counter_form(form, {}, stepped=form[place_form.STEP])
     if request.method == "POST":
-        try:
-            worker = services.assisted_register(session=db(), staff=staff, cipher=_state().cipher,
-                                                data=_counter_data(request.form))
-            commit()
-        except AppError as exc:
-            db().rollback()
-            return _counter_form(form=request.form, errors=exc.fields, error=exc.message), exc.status
+        saved = place_pages.save(form, COUNTER_PLACES, lambda data: services.assisted_register(
+            session=db(), staff=staff, cipher=_state().cipher,
+            data=_counter_data(form) | {k: data[k] for k in COUNTER_PLACES if data[k]}))
+        if saved.failure:
+            exc = saved.failure
+            return _counter_form(form, exc.fields, error=exc.message, status=exc.status, choices=saved.choices)
         flash("已登记。下面是为他找到的岗位，可以打印给他")
-        return redirect(url_for("stations.slip_page", worker_id=worker.id))
+        return redirect(url_for("stations.slip_page", worker_id=saved.result.id))
     services._counter_staff(db(), staff)  # an account still waiting for approval is told so at once
-    return _counter_form(form={}, errors={})
+    return _counter_form({}, {})
 
 
 @bp.get("/station/workers/<int:worker_id>/slip")

@@ -8,6 +8,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from market.errors import AppError, Invalid
 from market.models import TRAINER, WORKER
+from market.places import form as place_form
+from market.places import pages as place_pages
 from market.training import services
 from market.web import api, api_user, commit, db, json_body, ok, page_user, roles_required
 from market.workers.services import require_worker
@@ -72,14 +74,17 @@ def api_my_courses():
 
 @bp.get("/courses")
 def courses_page():
+    adcode, errors, place = place_form.search_filter(request.args, "adcode", label="地点")
+    rows: list = []
     try:
-        filters = _filters(request.args)
-        rows = services.search_courses(session=db(), **filters)
-        error = None
+        filters = _filters(request.args) | {"adcode": adcode}
+        if not errors:
+            rows = services.search_courses(session=db(), **filters)
     except AppError as exc:
-        rows, error = [], exc.message
+        errors |= exc.fields
     return render_template("training/courses.html", courses=[services.course_public(db(), c) for c in rows],
-                           args=request.args, occupations=list(taxonomy.occupations().values()), error=error)
+                           args=request.args, occupations=list(taxonomy.occupations().values()), place=place,
+                           errors=errors, error="；".join(errors.values()) or None), 422 if errors else 200
 
 
 @bp.get("/courses/<int:course_id>")
@@ -107,16 +112,21 @@ def sign_up_page(course_id: int):
 def my_courses_page():
     user = page_user()
     form = request.form if request.method == "POST" else {}
-    errors, error, status = {}, None, 200
-    if request.method == "POST":
-        try:
-            services.create_course(session=db(), institution=user, data=dict(request.form))
-            commit()
+    errors, error, status, choices = {}, None, 200, {}
+    stepped = form.get(place_form.STEP)
+    if request.method == "POST" and not stepped:
+        saved = place_pages.save(form, COURSE_PLACES, lambda data: services.create_course(
+            session=db(), institution=user, data=data), required=COURSE_PLACES)
+        if saved.failure is None:
             flash("课程已发布")
             return redirect(url_for("training.my_courses_page"))
-        except AppError as exc:
-            db().rollback()
-            errors, error, status = exc.fields, exc.message, exc.status
+        errors, error, status, choices = saved.failure.fields, saved.failure.message, saved.failure.status, \
+            saved.choices
     courses = [services.course_public(db(), c) for c in services.courses_of_institution(db(), user)]
+    place = place_form.pickers(form or None, COURSE_PLACES, stepped=stepped, choices=choices)["adcode"]
     return render_template("training/mine.html", courses=courses, form=form, errors=errors, error=error,
-                           occupations=list(taxonomy.occupations().values()), levels=SKILL_LEVELS), status
+                           place=place, occupations=list(taxonomy.occupations().values()),
+                           levels=SKILL_LEVELS), status
+
+
+COURSE_PLACES = {"adcode": "培训地点"}
