@@ -42,8 +42,11 @@ def prepare_site(app) -> list:
     state = app.extensions["market"]
     print("Migrating the database ...", flush=True)
     upgrade(state.engine)
+    started = time.monotonic()
     with session_scope(state.engine) as session:
         accounts = load_demo(session, cipher=state.cipher)
+    if accounts:
+        print(f"Loaded the demo market in {time.monotonic() - started:.1f} s", flush=True)
     if state.search is not None:
         from market.search_index import pending_count, relay_once
         from search.client import SearchError

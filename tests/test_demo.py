@@ -1,6 +1,5 @@
-"""The demo market `make run` loads: every page has something to show, and it loads in seconds."""
+"""The demo market `make run` loads: every page has something to show (`make run` prints how long it took)."""
 
-import time
 from datetime import timedelta
 
 from sqlmodel import Session, func, select
@@ -28,14 +27,11 @@ def _signed_in(app, phone: str):
     return client, {"Authorization": f"Bearer {r.get_json()['token']}"}
 
 
-def test_the_demo_market_fills_every_page_and_loads_in_seconds(app, today):
+def test_the_demo_market_fills_every_page(app, today):
     state = app.extensions["market"]
-    started = time.perf_counter()
-    with Session(state.engine) as session:
+    with Session(state.engine) as session:  # how long it takes is printed by `make run`, not timed here
         accounts = load_demo(session, cipher=state.cipher)
         session.commit()
-    elapsed = time.perf_counter() - started
-    assert elapsed < 15, f"the demo took {elapsed:.1f}s to load"
     assert [phone for _, phone, _ in accounts] == [phone for _, phone, _ in ACCOUNTS]
 
     with Session(state.engine) as session:
