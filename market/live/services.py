@@ -17,6 +17,7 @@ from market import clock
 from market.applications.services import STATUS_NAMES as APPLICATION_STATUS_NAMES
 from market.audit import record
 from market.errors import Conflict, Forbidden, Invalid, NotFound
+from market.fairs.services import booths as fair_booths
 from market.models import (
     ADMIN,
     EMPLOYER_VERIFIED,
@@ -356,6 +357,22 @@ def pickable_jobs(session: Session, live: LiveSession, *, q: str, today: date, l
     page = browse_db(session, JobFilters(q=q.strip()[:100], limit=limit), today=today)
     queued = {i.job_id for i in _queue_items(session, live)}
     return [hit | {"queued": hit["id"] in queued} for hit in page.hits]
+
+
+def fair_picks(session: Session, live: LiveSession, *, today: date) -> dict:
+    """The open postings the employers of the session's fair brought to their booths, booth by booth, each
+    marked as queued (or on air): what the organiser of a fair's live room picks from with one tap."""
+    if live.fair_id is None:
+        raise Conflict("这场直播不属于招聘会，请按岗位名称或编号找岗位", fields={"from": "这场直播没有所属招聘会"})
+    fair = session.get(Fair, live.fair_id)
+    if fair is None:
+        raise NotFound("没有这场招聘会")
+    queued = {i.job_id for i in _queue_items(session, live)}
+    items = [job_public(job, booth.employer, today=today, full=False)
+             | {"booth": booth.signup.booth, "queued": job.id in queued, "on_air": job.id == live.on_air_job_id}
+             for booth in fair_booths(session, fair) for job in booth.jobs
+             if is_open_on(job, today, booth.employer) and effective_status(job, today) == JOB_OPEN]
+    return {"fair": {"id": fair.id, "name": fair.name}, "items": items}
 
 
 # ---- presence and counts (run by the hub's poller) ----

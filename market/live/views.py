@@ -24,7 +24,7 @@ from market import clock
 from market.applications import services as applications
 from market.auth.services import token_account
 from market.db import after_commit, write_intent
-from market.errors import AppError, Forbidden
+from market.errors import AppError, Forbidden, Invalid
 from market.extensions import limiter
 from market.live import questions, report, services
 from market.live.hub import LiveHub
@@ -234,7 +234,17 @@ def api_queue_remove(session_id: int, job_id: int):
 @api.get("/live/sessions/<int:session_id>/pick")
 def api_live_pick(session_id: int):
     live = _readable(api_user(ORGANISER, ADMIN), session_id)
+    if _pick_from_fair():
+        return ok(services.fair_picks(db(), live, today=clock.today()))
     return ok({"items": services.pickable_jobs(db(), live, q=request.args.get("q", ""), today=clock.today())})
+
+
+def _pick_from_fair() -> bool:
+    """``?from=fair``: the fair's postings rather than a search by words."""
+    source = request.args.get("from", "").strip()
+    if source not in ("", "fair"):
+        raise Invalid({"from": "from 只能为 fair（从所属招聘会的岗位里挑）或不填"})
+    return source == "fair"
 
 
 @api.post("/live/sessions/<int:session_id>/applications")
@@ -427,6 +437,8 @@ def _console_page(user: User, session_id: int, *, status: int = 200, **context):
         "live/console.html", live=services.session_public(db(), live, today=today),
         queue=services.queue_public(db(), live, today=today), q=q,
         picks=services.pickable_jobs(db(), live, q=q, today=today) if q else [],
+        fair_picks=services.fair_picks(db(), live, today=today)
+        if live.fair_id is not None and live.status != LIVE_ENDED else None,
         questions=questions.console_questions(db(), live), console=_console(live), **context), status
 
 
@@ -436,8 +448,9 @@ def console_page(session_id: int):
     return _console_page(page_user(), session_id)[0]
 
 
-def _console_action(session_id: int, action, done: str):
-    """Runs an organiser's form action; a refusal shows the console again with the message."""
+def _console_action(session_id: int, action, done: str, anchor: str | None = None):
+    """Runs an organiser's form action; a refusal shows the console again with the message. ``anchor``:
+    where the console opens again (the list the organiser is working through, not the page's top)."""
     user = page_user()
     try:
         action(user)
@@ -448,7 +461,7 @@ def _console_action(session_id: int, action, done: str):
         return _console_page(user, session_id, status=exc.status, error=exc.message, errors=exc.fields,
                              form=request.form)
     flash(done)
-    return redirect(url_for("live.console_page", session_id=session_id))
+    return redirect(url_for("live.console_page", session_id=session_id, _anchor=anchor))
 
 
 @bp.post("/organiser/live/<int:session_id>/on-air")
@@ -477,8 +490,10 @@ def organiser_end(session_id: int):
 @bp.post("/organiser/live/<int:session_id>/queue")
 @roles_required(ORGANISER, ADMIN)
 def organiser_queue_add(session_id: int):
+    anchor = "fair-picks" if request.form.get("from") == "fair" else None
     return _console_action(session_id, lambda u: _queue_change(u, session_id, "add",
-                                                               job_id=request.form.get("job_id")), "已加入队列")
+                                                               job_id=request.form.get("job_id")), "已加入队列",
+                           anchor)
 
 
 @bp.post("/organiser/live/<int:session_id>/queue/<int:job_id>/<any(up, down, remove):change>")
