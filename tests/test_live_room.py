@@ -3,9 +3,14 @@ with one-tap apply, and who may do what."""
 
 from __future__ import annotations
 
+import re
+import sqlite3
+import time
+from contextlib import contextmanager
 from datetime import date
 
 import pytest
+from sqlalchemy import event
 from sqlmodel import Session, select
 
 from market import create_app
@@ -283,6 +288,72 @@ def test_a_viewer_applies_from_the_card_once_however_often_they_tap(organiser, m
     assert len(session.exec(select(Application)).all()) == 1
     assert len(session.exec(select(LiveApplication)).all()) == 1
     assert worker.post(path, {"job_id": "x"}).status_code == 422
+
+
+@contextmanager
+def _statements(engine):
+    """(verb, table) of each statement the engine runs, for as long as the ``with`` lasts."""
+    seen: list[tuple[str, str]] = []
+
+    def note(_conn, _cursor, statement, _params, _context, _many):
+        match = re.match(r"\s*(SELECT)\b.*?\bFROM (\w+)|\s*(INSERT) INTO (\w+)|\s*(UPDATE) (\w+)|\s*(DELETE) FROM (\w+)",
+                         statement, re.S)
+        if match:
+            verb, table = [g for g in match.groups() if g]
+            seen.append((verb, table))
+
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+
+
+def test_a_tap_on_the_card_costs_a_fixed_number_of_queries(organiser, make_job, make_worker, engine):
+    """The apply burst of a popular card is paid per tap: the caller's token (two reads), four reads and the
+    five rows an application makes; a second tap of the same button only reads. (A new query here multiplies by a thousand taps.)"""
+    job = make_job(title="普工")
+    session_id = new_session(organiser)
+    on_air(organiser, session_id, job["id"])
+    path = f"/api/v1/live/sessions/{session_id}/applications"
+    first, second = make_worker(), make_worker()
+    assert first.post(path, {"job_id": job["id"]}, headers={"Idempotency-Key": "warm"}).status_code == 201
+    reads = [("SELECT", "users"), ("SELECT", "sign_ins"), ("SELECT", "jobs"), ("SELECT", "workers"), ("SELECT", "idempotency_records"),
+             ("SELECT", "applications")]
+    with _statements(engine) as seen:
+        assert second.post(path, {"job_id": job["id"]}, headers={"Idempotency-Key": "tap"}).status_code == 201
+    assert seen == reads + [("INSERT", "applications"), ("INSERT", "application_events"),
+                            ("INSERT", "audit_entries"), ("INSERT", "idempotency_records"),
+                            ("INSERT", "live_applications")]
+    with _statements(engine) as seen:
+        assert second.post(path, {"job_id": job["id"]}, headers={"Idempotency-Key": "tap"}).status_code == 200
+    assert seen == reads + [("SELECT", "live_applications")]
+
+
+def test_a_second_tap_answers_while_another_writer_holds_the_lock(organiser, make_job, make_worker, engine,
+                                                                  database_url):
+    """On SQLite a double tap reads its answer without waiting for the write lock (held here by a slow
+    writer elsewhere): the lock is taken only to write, and a tap that finds its application writes nothing."""
+    if engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's write lock")
+    job = make_job(title="普工")
+    session_id = new_session(organiser)
+    on_air(organiser, session_id, job["id"])
+    worker = make_worker()
+    path = f"/api/v1/live/sessions/{session_id}/applications"
+    first = worker.post(path, {"job_id": job["id"]}, headers={"Idempotency-Key": "tap"})
+    assert first.status_code == 201
+    other = sqlite3.connect(database_url.removeprefix("sqlite:///"), isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        started = time.monotonic()
+        again = worker.post(path, {"job_id": job["id"]}, headers={"Idempotency-Key": "tap"})
+        waited = time.monotonic() - started
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert again.status_code == 200 and again.get_json()["id"] == first.get_json()["id"]
+    assert waited < 5  # the lock's wait is 30 s
 
 
 def test_without_javascript_the_card_applies_with_a_plain_form(app, organiser, make_job, make_worker, session):

@@ -29,9 +29,18 @@ from market.extensions import limiter
 from market.live import questions, report, services
 from market.live.hub import LiveHub
 from market.models import ADMIN, LIVE_ENDED, ORGANISER, WORKER, LiveEvent, LiveSession, User
-from market.postings.access import load_job
-from market.web import api, api_user, commit, confirmation, db, json_body, ok, page_user, roles_required
-from market.workers.services import require_worker
+from market.web import (
+    api,
+    api_user,
+    commit,
+    confirmation,
+    db,
+    json_body,
+    ok,
+    page_user,
+    roles_required,
+    write_lock_late,
+)
 
 bp = Blueprint("live", __name__)
 
@@ -120,20 +129,16 @@ def _queue_change(user: User, session_id: int, change: str, **kw) -> LiveSession
 
 
 def _apply_from_card(user: User, session_id: int, raw_job_id: object, key: str | None):
-    """One tap on the card: the same application as POST /jobs/{id}/applications (once, whatever is
-    retried), counted for this session's report. Short: the write lock is held only for the insert."""
+    """One tap on the card (see ``services.apply_from_card``). Two copies of one tap racing each other: the
+    loser's insert or commit fails on the unique constraints, and its second try finds the winner's."""
     job_id = services.parse_job_id(raw_job_id)
     fingerprint = applications.request_fingerprint({"job_id": job_id, "live_session_id": session_id})
 
     def attempt():
-        live = services.get_session(db(), session_id)
-        services.card_job(db(), live, job_id)
-        job, employer = load_job(db(), job_id)
-        app, created = applications.apply(session=db(), worker=require_worker(db(), user), user=user, job=job,
-                                          employer=employer, idempotency_key=key, fingerprint=fingerprint)
-        services.record_card_application(db(), live, app.id, job.id)
+        result = services.apply_from_card(session=db(), live_id=session_id, user=user, job_id=job_id,
+                                          idempotency_key=key, fingerprint=fingerprint)
         commit()
-        return app, created
+        return result
 
     try:
         return attempt()
@@ -248,6 +253,7 @@ def _pick_from_fair() -> bool:
 
 
 @api.post("/live/sessions/<int:session_id>/applications")
+@write_lock_late
 @limiter.limit(APPLY_LIMIT_ACCOUNT, key_func=_account_key)
 @limiter.limit(APPLY_LIMIT_ADDRESS)
 def api_live_apply(session_id: int):
@@ -354,6 +360,7 @@ def watch_page(session_id: int):
 
 
 @bp.post("/live/<int:session_id>/apply")
+@write_lock_late
 @limiter.limit(APPLY_LIMIT_ACCOUNT, key_func=_account_key)
 @limiter.limit(APPLY_LIMIT_ADDRESS)
 @roles_required(WORKER)
