@@ -125,7 +125,7 @@ _ROUTES = [
     ("post", "/live/sessions/{id}/queue", "把岗位加入队列末尾（job_id）", "organiser", True),
     ("put", "/live/sessions/{id}/queue", "调整队列顺序（job_ids：队列里的每个岗位各一次）", "organiser", True),
     ("delete", "/live/sessions/{id}/queue/{id}", "把岗位移出队列", "organiser", False),
-    ("get", "/live/sessions/{id}/pick", "找可以加入队列的在招岗位（q）", "organiser", False),
+    ("get", "/live/sessions/{id}/pick", "找可以加入队列的在招岗位（q；或 from=fair：所属招聘会的岗位）", "organiser", False),
     ("post", "/live/sessions/{id}/applications", "从直播卡片一键投递正在或曾经上播的岗位（job_id；可带 Idempotency-Key）", "worker", True),
     ("get", "/live/sessions/{id}/questions", "已公开的提问和置顶回答（组织者看到全部）", None, False),
     ("post", "/live/sessions/{id}/questions", "向主持人提问（body，100 字以内；审核后公开）", "worker", True),
@@ -153,7 +153,9 @@ _QUERIES = {
     ("get", "/stations"): [("adcode", "string", "省、市或区县 adcode")],
     ("get", "/fairs"): [("adcode", "string", "省、市或区县的区划代码（含其下各地），或地名如 东莞"),
                         ("on", "string", "日期，如 2026-03-01：这一天在办的招聘会")],
-    ("get", "/live/sessions/{id}/pick"): [("q", "string", "岗位名、工种或地点，如 东莞 普工")],
+    ("get", "/live/sessions/{id}/pick"): [("q", "string", "岗位名、工种或地点，如 东莞 普工"),
+                                          ("from", "string", "fair：列出这场直播所属招聘会各展位的在招岗位"
+                                                             "（带 booth、queued、on_air；不看 q）")],
     ("get", "/stats/flows"): [("from", "string", "开始日期，如 2026-01-01（含当天）"),
                               ("to", "string", "结束日期（含当天）；区间最长 3 年")],
 }

@@ -21,9 +21,21 @@ def db() -> Session:
     """The request's session: one transaction, committed once by the view before it answers."""
     if "db" not in g:
         g.db = Session(current_app.extensions["market"].engine, expire_on_commit=False)
-        if request.method not in ("GET", "HEAD", "OPTIONS"):
+        if request.method not in ("GET", "HEAD", "OPTIONS") and not _locks_late():
             write_intent(g.db)  # SQLite: a request that will write holds the write lock from the start
     return g.db
+
+
+def write_lock_late(view):
+    """For a view whose service reads first and takes the write lock itself, only around its writes
+    (``market.db.write_intent``): a burst of them then reads side by side instead of queueing for the lock."""
+    view.write_lock_late = True
+    return view
+
+
+def _locks_late() -> bool:
+    view = current_app.view_functions.get(request.endpoint or "")
+    return getattr(view, "write_lock_late", False)
 
 
 def commit() -> None:

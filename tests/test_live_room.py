@@ -3,13 +3,19 @@ with one-tap apply, and who may do what."""
 
 from __future__ import annotations
 
+import re
+import sqlite3
+import time
+from contextlib import contextmanager
 from datetime import date
 
 import pytest
+from sqlalchemy import event
 from sqlmodel import Session, select
 
 from market import create_app
 from market.models import Application, Fair, LiveApplication, LiveQueueItem
+from tests.fairkit import approved, new_fair
 from tests.test_live import Sse, fast, new_session, on_air
 
 
@@ -147,6 +153,96 @@ def test_only_the_sessions_organiser_or_staff_changes_the_queue(organiser, make_
     assert admin.post(f"{base}/queue", {"job_id": job["id"]}).status_code == 201
 
 
+def _fair_with_postings(organiser, make_employer, make_job, today) -> tuple[int, dict]:
+    """A fair with two approved booths' open postings, a posting its employer closed, and postings that are
+    not the fair's: another fair's, and one brought to no fair."""
+    fair = new_fair(organiser, today)["id"]
+    other_fair = new_fair(organiser, today, name="民营企业招聘周")["id"]
+    welding, packing = make_employer(name="东莞长安电子厂"), make_employer(name="松桃县包装有限公司")
+    approved(organiser, welding, fair, booth="A2")
+    approved(organiser, packing, fair, booth="A10")
+    approved(organiser, packing, other_fair, booth="B1")
+    jobs = {"welder": make_job(welding, title="电焊工"), "closed": make_job(welding, title="焊工学徒"),
+            "packer": make_job(packing, title="包装工"), "elsewhere": make_job(packing, title="叉车司机"),
+            "no_fair": make_job(welding, title="仓管员")}
+    for employer, key, fair_id in ((welding, "welder", fair), (welding, "closed", fair), (packing, "packer", fair),
+                                   (packing, "elsewhere", other_fair)):
+        assert employer.post(f"/api/v1/fairs/{fair_id}/jobs", {"job_id": jobs[key]["id"]}).status_code == 200
+    r = welding.post(f"/api/v1/jobs/{jobs['closed']['id']}/status", {"action": "close"})
+    assert r.status_code == 200, r.get_json()
+    return fair, jobs
+
+
+def test_a_fairs_live_room_picks_from_exactly_the_fairs_open_postings(organiser, make_employer, make_job, today):
+    fair, jobs = _fair_with_postings(organiser, make_employer, make_job, today)
+    session_id = organiser.post("/api/v1/live/sessions", {"title": "春风行动 · 直播", "fair_id": fair}).get_json()["id"]
+    base = f"/api/v1/live/sessions/{session_id}"
+    r = organiser.get(f"{base}/pick?from=fair")
+    assert r.status_code == 200, r.get_json()
+    body = r.get_json()
+    assert body["fair"] == {"id": fair, "name": "2026 春风行动 · 松桃专场"}
+    # Booth by booth (A2 before A10), neither the closed posting nor another fair's nor one at no fair.
+    assert [(i["id"], i["booth"], i["queued"]) for i in body["items"]] == [
+        (jobs["welder"]["id"], "A2", False), (jobs["packer"]["id"], "A10", False)]
+
+    for _ in range(2):  # a second tap on the same posting queues it once
+        assert organiser.post(f"{base}/queue", {"job_id": jobs["packer"]["id"]}).status_code == 201
+    assert [i["job_id"] for i in organiser.get(f"{base}/queue").get_json()["items"]] == [jobs["packer"]["id"]]
+    items = organiser.get(f"{base}/pick?from=fair").get_json()["items"]
+    assert [(i["id"], i["queued"]) for i in items] == [(jobs["welder"]["id"], False), (jobs["packer"]["id"], True)]
+
+    r = organiser.post(f"{base}/next")
+    assert r.get_json()["on_air_job"]["id"] == jobs["packer"]["id"]
+    items = organiser.get(f"{base}/pick?from=fair").get_json()["items"]
+    assert [i["on_air"] for i in items] == [False, True]
+
+    assert organiser.get(f"{base}/pick?from=别处").status_code == 422
+    plain = new_session(organiser)
+    r = organiser.get(f"/api/v1/live/sessions/{plain}/pick?from=fair")
+    assert r.status_code == 409 and "from" in r.get_json()["error"]["fields"]
+
+
+def test_only_the_sessions_organiser_picks_from_its_fair(organiser, make_user, make_employer, make_job, make_worker,
+                                                         client, app, today, session):
+    fair, jobs = _fair_with_postings(organiser, make_employer, make_job, today)
+    session_id = organiser.post("/api/v1/live/sessions", {"title": "春风行动", "fair_id": fair}).get_json()["id"]
+    path = f"/api/v1/live/sessions/{session_id}/pick?from=fair"
+    assert client.get(path).status_code == 401
+    other_organiser = make_user("organiser")
+    for intruder in (other_organiser, make_worker(), make_employer()):
+        assert intruder.get(path).status_code == 403
+    browser = _sign_in(app, other_organiser)
+    assert browser.get(f"/organiser/live/{session_id}").status_code == 403
+    r = browser.post(f"/organiser/live/{session_id}/queue", data={"job_id": jobs["welder"]["id"], "from": "fair"})
+    assert r.status_code == 403
+    assert session.exec(select(LiveQueueItem)).all() == []
+
+
+def test_the_console_page_adds_the_fairs_postings_with_one_tap_each(app, organiser, make_employer, make_job, today):
+    fair, jobs = _fair_with_postings(organiser, make_employer, make_job, today)
+    browser = _sign_in(app, organiser)
+    r = browser.post("/organiser/live", data={"title": "春风行动 · 直播", "fair_id": str(fair)})
+    assert r.status_code == 302
+    console = r.headers["Location"]
+    session_id = int(console.rsplit("/", 1)[1])
+    page = browser.get(console).get_data(as_text=True)
+    picker = page[page.index('id="fair-picks-list"'):]
+    picker = picker[:picker.index("</ul>")]
+    assert "电焊工" in picker and "包装工" in picker and "展位 A2" in picker
+    assert "焊工学徒" not in picker and "叉车司机" not in picker and "仓管员" not in picker
+    assert picker.count(f'action="/organiser/live/{session_id}/queue"') == 2
+    r = browser.post(f"/organiser/live/{session_id}/queue", data={"job_id": jobs["welder"]["id"], "from": "fair"})
+    assert r.status_code == 302 and r.headers["Location"].endswith("#fair-picks")
+    page = browser.get(console).get_data(as_text=True)
+    picker = page[page.index('id="fair-picks-list"'):]
+    picker = picker[:picker.index("</ul>")]
+    assert picker.count(f'action="/organiser/live/{session_id}/queue"') == 1 and "已在队列" in picker
+    queue = page[page.index('id="queue"'):]
+    assert "电焊工" in queue[:queue.index("</ol>")]
+    assert browser.post(f"/organiser/live/{session_id}/next").status_code == 302
+    assert "上播中" in browser.get(console).get_data(as_text=True)
+
+
 def test_the_console_page_runs_the_queue_with_forms(app, organiser, make_job, make_user):
     job = make_job(title="模具钳工")
     browser = _sign_in(app, organiser)
@@ -192,6 +288,72 @@ def test_a_viewer_applies_from_the_card_once_however_often_they_tap(organiser, m
     assert len(session.exec(select(Application)).all()) == 1
     assert len(session.exec(select(LiveApplication)).all()) == 1
     assert worker.post(path, {"job_id": "x"}).status_code == 422
+
+
+@contextmanager
+def _statements(engine):
+    """(verb, table) of each statement the engine runs, for as long as the ``with`` lasts."""
+    seen: list[tuple[str, str]] = []
+
+    def note(_conn, _cursor, statement, _params, _context, _many):
+        match = re.match(r"\s*(SELECT)\b.*?\bFROM (\w+)|\s*(INSERT) INTO (\w+)|\s*(UPDATE) (\w+)|\s*(DELETE) FROM (\w+)",
+                         statement, re.S)
+        if match:
+            verb, table = [g for g in match.groups() if g]
+            seen.append((verb, table))
+
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+
+
+def test_a_tap_on_the_card_costs_a_fixed_number_of_queries(organiser, make_job, make_worker, engine):
+    """The apply burst of a popular card is paid per tap: the caller's token (two reads), four reads and the
+    five rows an application makes; a second tap of the same button only reads. (A new query here multiplies by a thousand taps.)"""
+    job = make_job(title="普工")
+    session_id = new_session(organiser)
+    on_air(organiser, session_id, job["id"])
+    path = f"/api/v1/live/sessions/{session_id}/applications"
+    first, second = make_worker(), make_worker()
+    assert first.post(path, {"job_id": job["id"]}, headers={"Idempotency-Key": "warm"}).status_code == 201
+    reads = [("SELECT", "users"), ("SELECT", "sign_ins"), ("SELECT", "jobs"), ("SELECT", "workers"), ("SELECT", "idempotency_records"),
+             ("SELECT", "applications")]
+    with _statements(engine) as seen:
+        assert second.post(path, {"job_id": job["id"]}, headers={"Idempotency-Key": "tap"}).status_code == 201
+    assert seen == reads + [("INSERT", "applications"), ("INSERT", "application_events"),
+                            ("INSERT", "audit_entries"), ("INSERT", "idempotency_records"),
+                            ("INSERT", "live_applications")]
+    with _statements(engine) as seen:
+        assert second.post(path, {"job_id": job["id"]}, headers={"Idempotency-Key": "tap"}).status_code == 200
+    assert seen == reads + [("SELECT", "live_applications")]
+
+
+def test_a_second_tap_answers_while_another_writer_holds_the_lock(organiser, make_job, make_worker, engine,
+                                                                  database_url):
+    """On SQLite a double tap reads its answer without waiting for the write lock (held here by a slow
+    writer elsewhere): the lock is taken only to write, and a tap that finds its application writes nothing."""
+    if engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's write lock")
+    job = make_job(title="普工")
+    session_id = new_session(organiser)
+    on_air(organiser, session_id, job["id"])
+    worker = make_worker()
+    path = f"/api/v1/live/sessions/{session_id}/applications"
+    first = worker.post(path, {"job_id": job["id"]}, headers={"Idempotency-Key": "tap"})
+    assert first.status_code == 201
+    other = sqlite3.connect(database_url.removeprefix("sqlite:///"), isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        started = time.monotonic()
+        again = worker.post(path, {"job_id": job["id"]}, headers={"Idempotency-Key": "tap"})
+        waited = time.monotonic() - started
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert again.status_code == 200 and again.get_json()["id"] == first.get_json()["id"]
+    assert waited < 5  # the lock's wait is 30 s
 
 
 def test_without_javascript_the_card_applies_with_a_plain_form(app, organiser, make_job, make_worker, session):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
@@ -54,9 +55,13 @@ def request_fingerprint(payload: dict) -> str:
 
 
 def apply(*, session: Session, worker: Worker, user: User, job: Job, employer: Employer,
-          idempotency_key: str | None = None, fingerprint: str = "") -> tuple[Application, bool]:
-    """The worker's application to ``job`` and whether it was made now (False: it already existed)."""
+          idempotency_key: str | None = None, fingerprint: str = "",
+          before_write: Callable[[], None] | None = None) -> tuple[Application, bool]:
+    """The worker's application to ``job`` and whether it was made now (False: it already existed).
+    ``before_write`` runs once the reads are done and the application is to be written (the caller takes
+    the write lock there); a racing copy that wrote first meanwhile is caught by the unique constraints."""
     key = (idempotency_key or "").strip()[:100] or None
+    seen = None
     if key:
         seen = session.exec(select(IdempotencyRecord).where(
             IdempotencyRecord.user_id == user.id, IdempotencyRecord.key == key)).first()
@@ -79,6 +84,8 @@ def apply(*, session: Session, worker: Worker, user: User, job: Job, employer: E
         raise Conflict("这个岗位已停止招聘", fields={"job_id": "已停止招聘"})
     if not worker.name:
         raise Invalid({"name": "投递前请先在“我的资料”里填写姓名"})
+    if before_write is not None:
+        before_write()
 
     if existing is not None:  # applying again after withdrawing: the same application, back in the queue
         _move(session, existing, APPLIED, actor=user)
@@ -98,7 +105,9 @@ def apply(*, session: Session, worker: Worker, user: User, job: Job, employer: E
     assert application.id is not None  # flushed
     session.add(ApplicationEvent(application_id=application.id, from_status=None, to_status=APPLIED,
                                  actor_id=user.id))
-    _remember(session, user, key, fingerprint, application)
+    # The key was looked up above: unseen then, a twin that records it meanwhile fails the commit on the
+    # unique constraint (and the caller's retry finds it).
+    _remember(session, user, key, fingerprint, application, unseen=seen is None)
     record(session, actor=user, action="application.create", target=("application", application.id))
     return application, True
 
@@ -108,9 +117,10 @@ def _find(session: Session, worker_id: int, job_id: int) -> Application | None:
         Application.worker_id == worker_id, Application.job_id == job_id)).first()
 
 
-def _remember(session: Session, user: User, key: str | None, fingerprint: str, app: Application) -> None:
-    if key and not session.exec(select(IdempotencyRecord.id).where(
-            IdempotencyRecord.user_id == user.id, IdempotencyRecord.key == key)).first():
+def _remember(session: Session, user: User, key: str | None, fingerprint: str, app: Application, *,
+              unseen: bool = False) -> None:
+    if key and (unseen or not session.exec(select(IdempotencyRecord.id).where(
+            IdempotencyRecord.user_id == user.id, IdempotencyRecord.key == key)).first()):
         assert user.id is not None  # a stored account
         session.add(IdempotencyRecord(user_id=user.id, key=key, request_hash=fingerprint, resource_id=app.id))
 

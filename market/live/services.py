@@ -14,9 +14,12 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from market import clock
+from market.applications import services as applications
 from market.applications.services import STATUS_NAMES as APPLICATION_STATUS_NAMES
 from market.audit import record
+from market.db import write_intent
 from market.errors import Conflict, Forbidden, Invalid, NotFound
+from market.fairs.services import booths as fair_booths
 from market.models import (
     ADMIN,
     EMPLOYER_VERIFIED,
@@ -42,7 +45,7 @@ from market.models import (
 from market.postings.browse import JobFilters, browse_db, job_public
 from market.postings.services import effective_status, is_open_on
 from market.recommend import RankerService
-from market.workers.services import worker_for_employer, worker_of
+from market.workers.services import require_worker, worker_for_employer, worker_of
 
 ON_AIR, ENDED = "on_air", "ended"
 # A new viewer starts from the latest of these: what is on air now, or that the session is over.
@@ -365,6 +368,22 @@ def pickable_jobs(session: Session, live: LiveSession, *, q: str, today: date, l
     return [hit | {"queued": hit["id"] in queued} for hit in page.hits]
 
 
+def fair_picks(session: Session, live: LiveSession, *, today: date) -> dict:
+    """The open postings the employers of the session's fair brought to their booths, booth by booth, each
+    marked as queued (or on air): what the organiser of a fair's live room picks from with one tap."""
+    if live.fair_id is None:
+        raise Conflict("这场直播不属于招聘会，请按岗位名称或编号找岗位", fields={"from": "这场直播没有所属招聘会"})
+    fair = session.get(Fair, live.fair_id)
+    if fair is None:
+        raise NotFound("没有这场招聘会")
+    queued = {i.job_id for i in _queue_items(session, live)}
+    items = [job_public(job, booth.employer, today=today, full=False)
+             | {"booth": booth.signup.booth, "queued": job.id in queued, "on_air": job.id == live.on_air_job_id}
+             for booth in fair_booths(session, fair) for job in booth.jobs
+             if is_open_on(job, today, booth.employer) and effective_status(job, today) == JOB_OPEN]
+    return {"fair": {"id": fair.id, "name": fair.name}, "items": items}
+
+
 # ---- presence and counts (run by the hub's poller) ----
 
 def write_presence(session: Session, process: str, viewers: dict[int, tuple[int, list[int]]]) -> None:
@@ -419,24 +438,32 @@ def counts(session: Session, session_id: int) -> dict:
 
 # ---- applying from the on-air card ----
 
-def card_job(session: Session, live: LiveSession, job_id: int) -> Job:
-    """The posting a viewer applies to from the card: one this session has put on air."""
-    aired = session.exec(select(LiveAiring.id).where(LiveAiring.session_id == live.id,
-                                                     LiveAiring.job_id == job_id).limit(1)).first()
-    job = session.get(Job, job_id) if aired is not None else None
-    if job is None:
+def card_job(session: Session, live_id: int, job_id: int) -> tuple[Job, Employer]:
+    """The posting a viewer applies to from the card, one this session has put on air, with its employer:
+    one query (the burst of a popular card runs this a thousand times in seconds)."""
+    aired = select(LiveAiring.id).where(LiveAiring.session_id == live_id, LiveAiring.job_id == job_id).exists()
+    row = session.exec(select(Job, Employer).join(Employer, col(Employer.id) == Job.employer_id)
+                       .where(Job.id == job_id, aired)).first()
+    if row is None:
+        get_session(session, live_id)  # no such session: say so
         raise NotFound("这场直播没有上播过这个岗位")
-    return job
+    return row[0], row[1]
 
 
-def record_card_application(session: Session, live: LiveSession, application_id: int, job_id: int) -> None:
-    """Counts an application for the session's report once, whatever is retried."""
-    if live.id is None:
-        raise NotFound("没有这场直播")
-    seen = session.exec(select(LiveApplication.id).where(LiveApplication.session_id == live.id,
-                                                         LiveApplication.application_id == application_id)).first()
-    if seen is None:
-        session.add(LiveApplication(session_id=live.id, job_id=job_id, application_id=application_id))
+def apply_from_card(*, session: Session, live_id: int, user: User, job_id: int, idempotency_key: str | None,
+                    fingerprint: str) -> tuple[Application, bool]:
+    """One tap on the card: the same application as applying on the posting's page (once, whatever is
+    retried), counted once for this session's report. Everything is read first, without SQLite's write
+    lock; the lock is taken only for the inserts (a double tap that finds its application writes nothing)."""
+    job, employer = card_job(session, live_id, job_id)
+    app, created = applications.apply(session=session, worker=require_worker(session, user), user=user, job=job,
+                                      employer=employer, idempotency_key=idempotency_key, fingerprint=fingerprint,
+                                      before_write=lambda: write_intent(session))
+    if created or session.exec(select(LiveApplication.id).where(  # a new application has no record yet
+            LiveApplication.session_id == live_id, LiveApplication.application_id == app.id)).first() is None:
+        assert job.id is not None and app.id is not None  # stored rows
+        session.add(LiveApplication(session_id=live_id, job_id=job.id, application_id=app.id))
+    return app, created
 
 
 # ---- the organiser's console ----

@@ -24,14 +24,23 @@ from market import clock
 from market.applications import services as applications
 from market.auth.services import token_account
 from market.db import after_commit, write_intent
-from market.errors import AppError, Forbidden
+from market.errors import AppError, Forbidden, Invalid
 from market.extensions import limiter
 from market.live import questions, report, services
 from market.live.hub import LiveHub
 from market.models import ADMIN, LIVE_ENDED, ORGANISER, WORKER, LiveEvent, LiveSession, User
-from market.postings.access import load_job
-from market.web import api, api_user, commit, confirmation, db, json_body, ok, page_user, roles_required
-from market.workers.services import require_worker
+from market.web import (
+    api,
+    api_user,
+    commit,
+    confirmation,
+    db,
+    json_body,
+    ok,
+    page_user,
+    roles_required,
+    write_lock_late,
+)
 
 bp = Blueprint("live", __name__)
 
@@ -120,20 +129,16 @@ def _queue_change(user: User, session_id: int, change: str, **kw) -> LiveSession
 
 
 def _apply_from_card(user: User, session_id: int, raw_job_id: object, key: str | None):
-    """One tap on the card: the same application as POST /jobs/{id}/applications (once, whatever is
-    retried), counted for this session's report. Short: the write lock is held only for the insert."""
+    """One tap on the card (see ``services.apply_from_card``). Two copies of one tap racing each other: the
+    loser's insert or commit fails on the unique constraints, and its second try finds the winner's."""
     job_id = services.parse_job_id(raw_job_id)
     fingerprint = applications.request_fingerprint({"job_id": job_id, "live_session_id": session_id})
 
     def attempt():
-        live = services.get_session(db(), session_id)
-        services.card_job(db(), live, job_id)
-        job, employer = load_job(db(), job_id)
-        app, created = applications.apply(session=db(), worker=require_worker(db(), user), user=user, job=job,
-                                          employer=employer, idempotency_key=key, fingerprint=fingerprint)
-        services.record_card_application(db(), live, app.id, job.id)
+        result = services.apply_from_card(session=db(), live_id=session_id, user=user, job_id=job_id,
+                                          idempotency_key=key, fingerprint=fingerprint)
         commit()
-        return app, created
+        return result
 
     try:
         return attempt()
@@ -234,10 +239,21 @@ def api_queue_remove(session_id: int, job_id: int):
 @api.get("/live/sessions/<int:session_id>/pick")
 def api_live_pick(session_id: int):
     live = _readable(api_user(ORGANISER, ADMIN), session_id)
+    if _pick_from_fair():
+        return ok(services.fair_picks(db(), live, today=clock.today()))
     return ok({"items": services.pickable_jobs(db(), live, q=request.args.get("q", ""), today=clock.today())})
 
 
+def _pick_from_fair() -> bool:
+    """``?from=fair``: the fair's postings rather than a search by words."""
+    source = request.args.get("from", "").strip()
+    if source not in ("", "fair"):
+        raise Invalid({"from": "from 只能为 fair（从所属招聘会的岗位里挑）或不填"})
+    return source == "fair"
+
+
 @api.post("/live/sessions/<int:session_id>/applications")
+@write_lock_late
 @limiter.limit(APPLY_LIMIT_ACCOUNT, key_func=_account_key)
 @limiter.limit(APPLY_LIMIT_ADDRESS)
 def api_live_apply(session_id: int):
@@ -344,6 +360,7 @@ def watch_page(session_id: int):
 
 
 @bp.post("/live/<int:session_id>/apply")
+@write_lock_late
 @limiter.limit(APPLY_LIMIT_ACCOUNT, key_func=_account_key)
 @limiter.limit(APPLY_LIMIT_ADDRESS)
 @roles_required(WORKER)
@@ -427,6 +444,8 @@ def _console_page(user: User, session_id: int, *, status: int = 200, **context):
         "live/console.html", live=services.session_public(db(), live, today=today),
         queue=services.queue_public(db(), live, today=today), q=q,
         picks=services.pickable_jobs(db(), live, q=q, today=today) if q else [],
+        fair_picks=services.fair_picks(db(), live, today=today)
+        if live.fair_id is not None and live.status != LIVE_ENDED else None,
         questions=questions.console_questions(db(), live), console=_console(live), **context), status
 
 
@@ -436,8 +455,9 @@ def console_page(session_id: int):
     return _console_page(page_user(), session_id)[0]
 
 
-def _console_action(session_id: int, action, done: str):
-    """Runs an organiser's form action; a refusal shows the console again with the message."""
+def _console_action(session_id: int, action, done: str, anchor: str | None = None):
+    """Runs an organiser's form action; a refusal shows the console again with the message. ``anchor``:
+    where the console opens again (the list the organiser is working through, not the page's top)."""
     user = page_user()
     try:
         action(user)
@@ -448,7 +468,7 @@ def _console_action(session_id: int, action, done: str):
         return _console_page(user, session_id, status=exc.status, error=exc.message, errors=exc.fields,
                              form=request.form)
     flash(done)
-    return redirect(url_for("live.console_page", session_id=session_id))
+    return redirect(url_for("live.console_page", session_id=session_id, _anchor=anchor))
 
 
 @bp.post("/organiser/live/<int:session_id>/on-air")
@@ -477,8 +497,10 @@ def organiser_end(session_id: int):
 @bp.post("/organiser/live/<int:session_id>/queue")
 @roles_required(ORGANISER, ADMIN)
 def organiser_queue_add(session_id: int):
+    anchor = "fair-picks" if request.form.get("from") == "fair" else None
     return _console_action(session_id, lambda u: _queue_change(u, session_id, "add",
-                                                               job_id=request.form.get("job_id")), "已加入队列")
+                                                               job_id=request.form.get("job_id")), "已加入队列",
+                           anchor)
 
 
 @bp.post("/organiser/live/<int:session_id>/queue/<int:job_id>/<any(up, down, remove):change>")

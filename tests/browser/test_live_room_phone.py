@@ -74,3 +74,57 @@ def test_a_viewer_sees_a_posting_go_on_air_and_applies_from_the_card(live, open_
     button.click()
     expect(viewer.locator("#job-applied")).to_have_text("投递成功，单位会尽快联系您")
     assert live.count(Application, job_id=packer) == 1
+
+
+def test_the_organiser_of_a_fair_picks_its_posting_on_a_phone_and_puts_it_on_air(live, open_phone, login, shots_dir):
+    """No typed words or numbers: the fair's booths list their postings, one tap queues one, one tap puts it on
+    air, and the viewer's card shows it."""
+    from datetime import timedelta
+
+    from market import clock
+    from market.live import services as live_services
+    from market.models import SIGNUP_APPROVED, Fair, FairJob, FairSignup, LiveQueueItem, User
+
+    _, employer_id = live.make_employer(name="松桃县包装有限公司")
+    packer = live.make_job(employer_id, title="包装工", pay_cycle="daily")
+    live.make_job(employer_id, title="仓管员")  # not brought to the fair
+    organiser_phone, organiser = live.make_user("organiser", name="松桃县人社局")
+    with live.session() as s:
+        fair = Fair(organiser_id=organiser.id, name="春风行动 · 松桃专场", kind="spring_breeze",
+                    starts_on=clock.today(), ends_on=clock.today() + timedelta(days=3), adcode="520628")
+        s.add(fair)
+        s.flush()
+        s.add_all([FairSignup(fair_id=fair.id, employer_id=employer_id, status=SIGNUP_APPROVED, booth="A2"),
+                   FairJob(fair_id=fair.id, job_id=packer)])
+        room = live_services.create_session(session=s, organiser=s.get(User, organiser.id), title="春风行动 · 直播",
+                                            fair_id=fair.id)
+        s.flush()
+        session_id = room.id
+
+    viewer = open_phone()
+    viewer.goto(live(f"/live/{session_id}"))  # anyone may watch, signed in or not
+    expect(viewer.locator("#live-waiting")).to_be_visible()
+
+    host = open_phone()
+    login(host, live, organiser_phone)
+    host.goto(live(f"/organiser/live/{session_id}"))
+    picker = host.locator("#fair-picks-list")
+    expect(picker).to_contain_text("展位 A2")
+    expect(picker).to_contain_text("包装工")
+    expect(picker).not_to_contain_text("仓管员")
+    add = picker.get_by_role("button", name="把 包装工 加入队列")
+    box = add.bounding_box()
+    assert box and box["height"] >= 44 and box["x"] + box["width"] <= 390  # a finger's target, on the screen
+    with host.expect_navigation():
+        add.click()
+    assert host.url.endswith("#fair-picks")
+    expect(picker).to_contain_text("已在队列")
+    expect(host.locator("#queue")).to_contain_text("包装工")
+    assert live.count(LiveQueueItem, session_id=session_id) == 1
+    host.screenshot(path=str(shots_dir / "live-fair-picker.png"), full_page=True)
+
+    with host.expect_navigation():
+        host.click("#next-on-air")
+    expect(host.locator("#queue")).to_contain_text("上播中")
+    expect(viewer.locator("#job-title")).to_have_text("包装工", timeout=5000)
+    expect(viewer.locator("#job-pay-cycle")).to_have_text("日结")
