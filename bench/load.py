@@ -259,22 +259,25 @@ WORDS = ["普工", "电焊工", "东莞 普工 包吃住", "深圳 保安", "叉
 
 
 def open_day(engine, today) -> str:
-    """Today when enough postings are open today; else a day on which the imported market was open
-    (market-v1's postings closed by August 2026): 30 days before the newest posting."""
+    """Today when enough postings are open today; else the day on which the most of them were open (an
+    imported market such as market-v1 closed by August 2026), among the tenths of the postings' dates."""
     from sqlalchemy import func
     from sqlmodel import Session, select
 
     from market.models import JOB_OPEN, Job
 
-    with Session(engine) as s:
-        open_today = s.exec(select(func.count()).select_from(Job).where(
-            Job.status == JOB_OPEN, Job.posted_at <= today, Job.closes_at > today)).one()
-        if open_today >= 1000:
-            return today.isoformat()
-        newest = s.exec(select(func.max(Job.posted_at))).one()
-    from datetime import timedelta
+    def open_on(day) -> int:
+        return s.exec(select(func.count()).select_from(Job).where(
+            Job.status == JOB_OPEN, Job.posted_at <= day, Job.closes_at > day)).one()
 
-    return (newest - timedelta(days=30)).isoformat() if newest else today.isoformat()
+    with Session(engine) as s:
+        if open_on(today) >= 1000:
+            return today.isoformat()
+        days = sorted(s.exec(select(Job.posted_at)))
+        if not days:
+            return today.isoformat()
+        candidates = sorted({days[len(days) * k // 10] for k in range(10)})
+        return max(candidates, key=open_on).isoformat()
 
 
 def readable_postings(engine, count: int, seed: int) -> list[int]:
@@ -489,6 +492,67 @@ def during_import(load: Load, args: argparse.Namespace) -> int:
     return 1 if outcome["code"] or fivexx or lost else 0
 
 
+# ---- the page views in this process ----
+
+def profile_pages(args: argparse.Namespace, spec: dict, top: int = 12) -> None:
+    """The views through the Flask test client (no HTTP, no gunicorn): CPU ms and Python function calls a
+    request, against the floor's, and under cProfile the functions that take the most of each page."""
+    import cProfile
+    import pstats
+
+    from market import create_app
+
+    app = create_app()
+    client = app.test_client()
+    picks = {name: spec["requests"][name][:40] for name in (FLOOR, "list", "posting", "search")}
+
+    def send(request: list) -> None:
+        method, path, headers, _ = request
+        response = client.open(path, method=method, headers=headers)
+        if response.status_code >= 500:
+            raise RuntimeError(f"{path}: {response.status_code}")
+
+    for requests in picks.values():
+        for request in requests:
+            send(request)
+    cpu: dict[str, list[float]] = {name: [] for name in picks}
+    for _ in range(args.profile_rounds):
+        for name, requests in picks.items():
+            started = time.process_time()
+            for request in requests:
+                send(request)
+            cpu[name].append((time.process_time() - started) * 1000 / len(requests))
+    calls: dict[str, float] = {}
+    profiles: dict[str, pstats.Stats] = {}
+    for name, requests in picks.items():
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for request in requests:
+            send(request)
+        profiler.disable()
+        profiles[name] = pstats.Stats(profiler)
+        calls[name] = profiles[name].total_calls / len(requests)
+    floor_ms, floor_calls = statistics.median(cpu[FLOOR]), calls[FLOOR]
+    print(f"\nin this process (Flask test client), {args.profile_rounds} rounds, CPU time a request:")
+    print(f"  {'view':<36}{'CPU ms':>8}{'× floor':>9}{'calls':>9}{'× floor':>9}")
+    for name in picks:
+        ms = statistics.median(cpu[name])
+        print(f"  {SCENARIOS[name]:<36}{ms:8.2f}{ms / floor_ms:9.2f}{calls[name]:9.0f}{calls[name] / floor_calls:9.2f}")
+    for name in ("list", "posting"):
+        stats = profiles[name]
+        n = len(picks[name])
+        rows = sorted(stats.stats.items(), key=lambda kv: -kv[1][3])
+        print(f"\n  {SCENARIOS[name]}: cumulative ms a request (profiled), the site's own functions")
+        shown = 0
+        for (path, line, func), (_, ncalls, _, cumulative, _) in rows:
+            if "/market/" in path or "/templates/" in path:
+                where = path.split("/market/", 1)[-1]
+                print(f"    {cumulative * 1000 / n:7.2f}  {ncalls / n:5.1f}x  {where}:{line} {func}")
+                shown += 1
+                if shown >= top:
+                    break
+
+
 # ---- the run ----
 
 def main(argv: list[str] | None = None) -> int:
@@ -507,6 +571,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--open-on", help="the day the list and search browse (default: today, or a day "
                                           "the imported market was open)")
     parser.add_argument("--seed", type=int, default=10)
+    parser.add_argument("--profile", action="store_true",
+                        help="also profile the views in this process (Flask test client): CPU and calls vs the floor")
+    parser.add_argument("--profile-rounds", type=int, default=10, help=argparse.SUPPRESS)
+    parser.add_argument("--profile-only", action="store_true", help="only that profile, no load")
     parser.add_argument("--during-import", metavar="FOLDER",
                         help="run import-market FOLDER into the server's database under load instead")
     # the load processes
@@ -520,6 +588,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     args.connections = args.connections or (16 if args.during_import else 64)
     spec = prepare(args)
+    if args.profile or args.profile_only:
+        profile_pages(args, spec)
+        if args.profile_only:
+            return 0
     load, spec_path = start_load(spec, args.connections, args.procs)
     try:
         return during_import(load, args) if args.during_import else benchmark(load, args)
