@@ -52,8 +52,8 @@ def make_engine(url: str) -> Engine:
             # front; otherwise SQLite refuses its write if another one committed in between.
             if conn.get_execution_options().get("write_intent"):
                 _begin_immediate(conn.connection.dbapi_connection, conn.connection.info)
-            else:
-                conn.exec_driver_sql("BEGIN")
+            else:  # straight to the driver: this runs for every request's first query
+                conn.connection.dbapi_connection.execute("BEGIN")
 
         return engine
     if url.startswith("postgresql://"):

@@ -9,14 +9,16 @@ from __future__ import annotations
 import gzip
 import json
 import secrets
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from sqlalchemy import bindparam, func, insert, select, update
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from tqdm import tqdm
 
 from market import clock
@@ -48,6 +50,12 @@ from vocab import regions, taxonomy
 from vocab.terms import COLLECTED_PRIORITY_GROUPS, benefit_mask, monthly
 
 BATCH = 2000
+# After each batch the import leaves the write lock alone for a while: a share of the time it held it, at
+# least PAUSE_MIN seconds. SQLite does not queue writers; without the pause the import takes the lock again
+# the moment it let go, and the site's writers (which try again every few milliseconds, one at a time per
+# process) get in about once a batch each: under load an application then waited 30 s and failed.
+PAUSE_SHARE = 0.25
+PAUSE_MIN = 0.05
 
 
 @dataclass
@@ -86,10 +94,19 @@ def _count(path: Path) -> int:
         return sum(1 for _ in fh)
 
 
+@contextmanager
+def _batch(engine: Engine) -> Iterator[Connection]:
+    """One batch's short write transaction, then a pause in which the site's waiting writers take turns."""
+    started = time.monotonic()
+    with write_transaction(engine) as conn:
+        yield conn
+    time.sleep(max(PAUSE_MIN, PAUSE_SHARE * (time.monotonic() - started)))
+
+
 def _flush(engine: Engine, table, batch: list[dict]) -> None:
     """One batch in one short write transaction: the site's own writes wait for at most one batch."""
     if batch:
-        with write_transaction(engine) as conn:
+        with _batch(engine) as conn:
             conn.execute(insert(table), batch)
         batch.clear()
 
@@ -125,7 +142,7 @@ def import_market(engine: Engine, folder: str | Path, *, cipher: PersonalDataCip
         report.stopped = (kind or "start", rows, f"{type(exc).__name__}: {exc}"[:300])
         echo(report.summary())
         raise ImportStopped(report) from exc
-    with write_transaction(engine) as conn:
+    with _batch(engine) as conn:
         # Fresh planner statistics: without them PostgreSQL plans the first queries over a bulk load badly.
         conn.exec_driver_sql("ANALYZE")
         conn.execute(insert(AuditEntry), [{"action": "market.import", "target_type": "market", "target_id": None,
@@ -188,7 +205,7 @@ def _flush_jobs(engine: Engine, batch: list[dict]) -> None:
     outbox, like any other change, and a posting saved is never one the index will not hear of."""
     if not batch:
         return
-    with write_transaction(engine) as conn:
+    with _batch(engine) as conn:
         conn.execute(insert(Job), batch)
         keys = [row["external_id"] for row in batch]
         ids = conn.execute(select(Job.id).where(Job.external_id.in_(keys))).scalars().all()
@@ -249,7 +266,7 @@ def _workers(engine: Engine, path: Path, report: Report, bar, cipher: PersonalDa
         if not users:
             return
         # A person's account and profile in the same transaction: never one without the other.
-        with write_transaction(engine) as conn:
+        with _batch(engine) as conn:
             conn.execute(insert(User), users)
             by_phone = dict(conn.execute(select(User.phone, User.id)
                                          .where(User.phone.in_([u["phone"] for u in users]))).all())
@@ -348,6 +365,6 @@ def _applications(engine: Engine, path: Path, report: Report, bar) -> None:
         current = conn.execute(select(Job.id, Job.hired_count).where(Job.external_id.is_not(None))).all()
     changes = [{"jid": jid, "hc": hires.get(jid, 0)} for jid, count in current if hires.get(jid, 0) != count]
     for start in range(0, len(changes), BATCH):
-        with write_transaction(engine) as conn:
+        with _batch(engine) as conn:
             conn.execute(update(Job).where(Job.id == bindparam("jid")).values(hired_count=bindparam("hc")),
                          changes[start:start + BATCH])

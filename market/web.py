@@ -50,8 +50,7 @@ def commit() -> None:
 def close_db(_exc: BaseException | None = None) -> None:
     session = g.pop("db", None)
     if session is not None:
-        session.rollback()
-        session.close()
+        session.close()  # ends (rolls back) what the view did not commit, and returns the connection
 
 
 def json_body() -> dict[str, Any]:

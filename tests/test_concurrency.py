@@ -148,3 +148,53 @@ def test_an_import_that_fails_part_way_says_where_and_completes_when_run_again(a
     assert report.added["workers"] == N_WORKERS and report.added["applications"] == 2 * N_WORKERS
     counts = _counts(engine)
     assert counts["jobs"] == counts["search_outbox"] == N_JOBS
+
+
+def test_the_sites_writers_take_turns_with_an_import_in_another_process(app, engine, tmp_path, make_worker,
+                                                                       monkeypatch):
+    """`flask import-market` is its own process: SQLite queues no one, and an import that took the write lock
+    again the moment it let go left the site's writers (one at a time per process, trying every few
+    milliseconds) about one turn a batch: under load an application waited 30 s and answered 500."""
+    import subprocess
+    import sys
+
+    from tests.conftest import Api
+
+    if engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL has row locks: writers do not queue for one lock")
+    folder = _market(tmp_path)
+    many = [{"worker": f"W{i}", "job": f"J{(i * 7 + k) % N_JOBS}", "applied_at": "2026-01-10",
+             "outcome": "hired" if k == 0 else "not_hired"} for i in range(N_WORKERS) for k in range(12)]
+    write_jsonl_gz(folder / "applications_train.jsonl.gz", many)  # long back-to-back batches
+    workers = [make_worker(name=f"王师傅{i}") for i in range(6)]
+    clients = [Api(app.test_client(), w.user, w.token) for w in workers]
+    monkeypatch.setattr("market.db.LOCK_WAIT_SECONDS", 2.0)  # a writer left waiting longer fails
+    script = ("import sys; from market import importer; from market.crypto import PersonalDataCipher; "
+              "from market.db import make_engine; importer.BATCH = 200; "
+              "importer.import_market(make_engine(sys.argv[1]), sys.argv[2], cipher=PersonalDataCipher(sys.argv[3]), "
+              "progress=False, echo=print); print('IMPORTED')")
+    child = subprocess.Popen([sys.executable, "-c", script, str(engine.url), str(folder),
+                              app.extensions["market"].settings.PII_KEY], stdout=subprocess.PIPE, text=True)
+    results: list[tuple[int, float]] = []
+
+    def write(api: Api) -> None:
+        n = 0
+        while child.poll() is None:
+            started = time.perf_counter()
+            status = api.put("/api/v1/me/profile", {"expected_wage": 6000 + n}).status_code
+            results.append((status, time.perf_counter() - started))
+            n += 1
+
+    threads = [threading.Thread(target=write, args=(c,)) for c in clients]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=300)
+    out, _ = child.communicate(timeout=60)
+    assert child.returncode == 0 and "IMPORTED" in out, out
+    assert _counts(engine)["applications"] == len(many)
+    assert len(results) >= len(clients)
+    statuses = [s for s, _ in results]
+    assert set(statuses) == {200}, f"{statuses.count(500)} of {len(statuses)} profile saves failed"
+    print(f"\n{len(results)} profile saves from {len(clients)} writers during the import, "
+          f"slowest {max(s for _, s in results):.2f} s")
