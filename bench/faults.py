@@ -387,11 +387,17 @@ def _on_air(url: str, token: str, session_id: int, job_id: int) -> tuple[int, in
 def _event_across(a: str, viewer: Viewer, token: str, session_id: int, job_id: int) -> str:
     sent = time.monotonic()
     status, event_id = _on_air(a, token, session_id, job_id)
+    answered = time.monotonic()
     if event_id is None:
         return f"on-air answered {status}"
     at = viewer.arrival(event_id, 15)
-    return f"event {event_id} reached the other process's viewer after " + (
-        f"{at - sent:.2f}s" if at is not None else "NEVER (15 s)")
+    return (f"event {event_id}: on-air answered in {answered - sent:.2f}s, the other process's viewer had it "
+            + (f"{at - answered:+.2f}s after that answer" if at is not None else "NEVER (15 s)"))
+
+
+def _listeners(client) -> int:
+    """Connections subscribed to a pattern: each process's live listener (live:*)."""
+    return sum(1 for c in client.client_list() if int(c.get("psub", 0)) > 0)
 
 
 def _guesses(urls: list[str], phone: str, n: int = 6) -> list[int]:
@@ -421,7 +427,10 @@ def drill_redis(args: argparse.Namespace, work: Path) -> bool:
         viewer = Viewer(f"{b}/live/{session_id}/events")
         viewer.start()
         viewer.connected.wait(15)
-        time.sleep(1.0)  # the viewer's process subscribes to Redis
+        import redis
+
+        client = redis.Redis.from_url(redis_server.url)
+        wait_until(lambda: _listeners(client) >= 1, 20)  # the viewer's process subscribed to Redis
 
         def sign_in(base: str):
             return lambda h: h.post(f"{base}/api/v1/auth/token", json={"phone": data.worker_phone,
@@ -456,16 +465,18 @@ def drill_redis(args: argparse.Namespace, work: Path) -> bool:
         redis_server.start()
         t_back = time.monotonic()
         say(f"  t={t_back - t0:.1f}s  Redis started again on the same port (empty: it kept nothing)")
-        import redis
-
         client = redis.Redis.from_url(redis_server.url)
-        took = wait_until(lambda: client.execute_command("PUBSUB", "NUMPAT") >= 1, 30)
+        took = wait_until(lambda: _listeners(client) >= 1, 30)
         say(f"    the viewer's process subscribed again after {took:.1f}s" if took is not None
             else "    the viewer's process did NOT subscribe again within 30 s")
         say("    " + _event_across(a, viewer, data.organiser_token, session_id, job))
         health = [requests.get(f"{u}/healthz", timeout=15).json()["checks"]["redis"] for u in (a, b)]
         say(f"    /healthz redis: {health}")
-        say(f"    6 wrong passwords for a third phone, alternating A and B: {_guesses([a, b], data.victim_phones[2])}")
+        from market.ratelimit import REDIS_RETRY_SECONDS
+
+        time.sleep(REDIS_RETRY_SECONDS)  # a process that found Redis away asks it again after this long
+        say(f"    {REDIS_RETRY_SECONDS:.0f}s later, 6 wrong passwords for a third phone, alternating A and B: "
+            f"{_guesses([a, b], data.victim_phones[2])} (one count again)")
         time.sleep(args.after)
         load.stop()
         stop_progress.set()
