@@ -68,6 +68,11 @@ def create_app(overrides: dict[str, Any] | None = None):
         SEND_FILE_MAX_AGE_DEFAULT=3600,  # static files: an hour, then revalidated by ETag / Last-Modified
     )
     app.json.ensure_ascii = False
+    if settings.TRUSTED_PROXIES:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = settings.TRUSTED_PROXIES
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     app.logger.setLevel(logging.INFO)
 
     state = MarketState(

@@ -49,6 +49,10 @@ class Settings:
     PUBLIC_URL: str = "http://127.0.0.1:8000"
     # Origins (https://host) a live room may play a stream from or frame; added to the CSP's media-src/frame-src.
     STREAM_ORIGINS: list[str] = field(default_factory=list)
+    # Reverse proxies in front of gunicorn (nginx: 1). Each appends the client to X-Forwarded-For and sets
+    # X-Forwarded-Proto; that many are trusted, so limits per address count people, not the proxy. 0: none
+    # trusted (the headers are ignored: anyone could write them).
+    TRUSTED_PROXIES: int = 0
     RATELIMIT_ENABLED: bool = True
     WTF_CSRF_ENABLED: bool = True
     TESTING: bool = False
@@ -66,6 +70,8 @@ class Settings:
                 setattr(s, name, value)
         if env.get("SMS_GATEWAY_TIMEOUT"):
             s.SMS_GATEWAY_TIMEOUT = float(env["SMS_GATEWAY_TIMEOUT"])
+        if env.get("TRUSTED_PROXIES"):
+            s.TRUSTED_PROXIES = int(env["TRUSTED_PROXIES"])
         if env.get("MEILI_TIMEOUT"):
             s.MEILI_TIMEOUT = float(env["MEILI_TIMEOUT"])
         if env.get("STREAM_ORIGINS"):
@@ -75,6 +81,8 @@ class Settings:
         return s
 
     def check(self) -> None:
+        if not 0 <= self.TRUSTED_PROXIES <= 5:
+            raise ConfigError("TRUSTED_PROXIES: the number of reverse proxies in front of the site, 0 to 5.")
         for origin in self.STREAM_ORIGINS:
             if not _ORIGIN.fullmatch(origin):
                 raise ConfigError(f"STREAM_ORIGINS: {origin!r} is not an origin such as https://live.example.com")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, g, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from market.errors import AppError
@@ -70,6 +71,18 @@ def register(app: Flask) -> None:
             retry = getattr(exc, "retry_after", None) or (exc.get_response().headers.get("Retry-After") if hasattr(exc, "get_response") else None)
             headers["Retry-After"] = str(retry or 60)
         return _respond(status, code, message, headers=headers)
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    def _database_away(exc: Exception):
+        # The database is restarting, failing over or out of connections: a moment's outage, said as one
+        # (a proxy or a phone may try again), not a bug's 500. The pool's pre-ping reconnects afterwards.
+        try:
+            _rollback()
+        except Exception:
+            pass
+        app.logger.warning("database unavailable on %s %s: %s", request.method, request.path, type(exc).__name__)
+        return _respond(503, "unavailable", "服务暂时不可用，请稍后再试", headers={"Retry-After": "5"})
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):

@@ -58,3 +58,21 @@ def test_an_engine_400_the_request_did_not_cause_is_answered_from_the_database(t
         gateway.stop_relay()
         gateway.admin.wait_for_task(gateway.admin.delete_index(uid), 30, raise_on_failure=False)
         app.extensions["market"].engine.dispose()
+
+
+DEAD_DATABASE = "postgresql://postgres@127.0.0.1:1/market"  # no PostgreSQL listens on port 1
+
+
+def test_a_database_that_does_not_answer_is_a_503_to_try_again_not_a_500(tmp_path):
+    app = create_app({"DATABASE_URL": DEAD_DATABASE, "TESTING": True, "SEARCH_ENABLED": False, "SEARCH_LOG": "",
+                      "REDIS_URL": None, "MODEL_DIR": str(tmp_path / "models")})
+    try:
+        client = app.test_client()
+        r = client.get("/api/v1/jobs", query_string={"q": "电焊工"})
+        assert r.status_code == 503 and r.headers["Retry-After"] == "5"
+        assert r.get_json()["error"] == {"code": "unavailable", "message": "服务暂时不可用，请稍后再试", "fields": {}}
+        page = client.get("/")
+        assert page.status_code == 503 and "服务暂时不可用" in page.get_data(as_text=True)
+        assert client.get("/healthz").get_json()["checks"]["database"] == "error"
+    finally:
+        app.extensions["market"].engine.dispose()
