@@ -165,6 +165,9 @@ def create_app(overrides: dict[str, Any] | None = None):
         from market.searchlog import open_log
         open_log(settings.SEARCH_LOG)
 
+    from market.web import ServerTiming
+    app.wsgi_app = ServerTiming(app.wsgi_app)
+
     from market.cli import register_cli
     register_cli(app)
     from market.pages import register_template_helpers

@@ -22,6 +22,7 @@ import socket
 import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextvars import ContextVar, Token
 from functools import partial
 from typing import Any, cast
 
@@ -110,6 +111,22 @@ class _QuickAckAdapter(HTTPAdapter):
         self.poolmanager.pool_classes_by_scheme = {"http": _QuickAckHTTPPool, "https": _QuickAckHTTPSPool}
 
 
+# Seconds spent in engine calls (sending, waiting, reading the answer), summed over one unit of work: the site
+# opens a meter per API request and reports it in its Server-Timing header, so the route's own work (its
+# total less this) is measured where it happens. Outside a meter nothing is counted.
+_METER: ContextVar[list[float] | None] = ContextVar("search_engine_meter", default=None)
+
+
+def start_meter() -> tuple[list[float], Token]:
+    """A fresh meter for this context: ``([seconds], token)``; hand the token to :func:`stop_meter`."""
+    cell = [0.0]
+    return cell, _METER.set(cell)
+
+
+def stop_meter(token: Token) -> None:
+    _METER.reset(token)
+
+
 class SearchEngine:
     """One Meilisearch server, one API key, one live index name.
 
@@ -190,6 +207,16 @@ class SearchEngine:
         params: Mapping[str, Any] | None = None,
         timeout: float | None = None,
     ) -> Any:
+        started = time.perf_counter()
+        try:
+            return self._request(method, path, json=json, params=params, timeout=timeout)
+        finally:
+            meter = _METER.get()
+            if meter is not None:
+                meter[0] += time.perf_counter() - started
+
+    def _request(self, method: str, path: str, *, json: Any, params: Mapping[str, Any] | None,
+                 timeout: float | None) -> Any:
         limit = self.timeout if timeout is None else timeout
         try:
             response = self._session.request(method, self.url + path, json=json, params=params,
