@@ -67,6 +67,8 @@ def create_app(overrides: dict[str, Any] | None = None):
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
         SEND_FILE_MAX_AGE_DEFAULT=3600,  # static files: an hour, then revalidated by ETag / Last-Modified
     )
+    from market.web import FastJSONProvider
+    app.json = FastJSONProvider(app)
     app.json.ensure_ascii = False
     app.logger.setLevel(logging.INFO)
 
