@@ -16,8 +16,9 @@ One run, on a local Meilisearch and a SQLite database of the market (imported he
    database's count of open postings and a count over the app's own documents. Exit status 1 when a
    check fails.
 
-Targets: indexing ≤ 1.3× the plain load; latency p50 and p99 ≤ 2× the engine's. Machines are shared and
-noisy, so every figure is compared with its reference measured in the same run.
+Targets: indexing ≤ 1.3× the plain load; latency p50 and p99 ≤ 2× the engine's; the route's own work under
+0.5 ms at p50 (what the app's ``Server-Timing`` header says it spent, less its time waiting on the engine).
+Machines are shared and noisy, so every figure is compared with its reference measured in the same run.
 """
 
 from __future__ import annotations
@@ -55,6 +56,7 @@ from search.process import Child, die_with_parent, free_port, start
 LIVE_INDEX = "jobs"
 INDEX_TARGET = 1.3
 LATENCY_TARGET = 2.0
+OWN_TARGET_MS = 0.5  # the route's own work at p50: the app's time less the engine's, from Server-Timing
 FLOOR = "floor: gunicorn 422, no engine call"
 
 
@@ -262,6 +264,23 @@ def index_benchmark(app, master, meili, rounds: int) -> tuple[IndexRuns, list[di
     runs = IndexRuns(build_seconds=time.perf_counter() - started)
     count = len(documents)
     say(f"{count:,} documents built from the database in {runs.build_seconds:.1f} s (not timed below)")
+    if rounds == 0:  # no comparison: the live index as it is, built once when it does not hold every posting
+        from market import clock
+        from search.client import SearchError
+
+        try:
+            held = master.stats(LIVE_INDEX)["numberOfDocuments"]
+        except SearchError:  # no live index yet
+            held = 0
+        runs.app_started = clock.now()
+        if held != count:
+            with watch_documents(meili.url, meili.master_key, count, "search reindex",
+                                 lambda name: name.startswith(LIVE_INDEX + "_")):
+                seconds, said = app_reindex(app, master, count)
+            say(f"  search reindex (not compared): {seconds:6.1f} s  ({said})")
+        else:
+            say(f"the live index already holds the {count:,} postings (kept in --meili-data): not indexing")
+        return runs, documents
     batch = inspect.signature(reindex).parameters["batch_size"].default  # the same batches as the app's
     for i in range(rounds * 2 + 1):
         if i % 2 == 0:
@@ -367,14 +386,36 @@ def replay(engine, calls) -> dict:
 
 # -- latency -------------------------------------------------------------------------------------------------
 
+def server_timing(headers: Any) -> dict[str, float]:
+    """``Server-Timing: app;dur=1.2, engine;dur=0.9`` as ``{"app": 1.2, "engine": 0.9}`` (ms)."""
+    out = {}
+    for metric in (headers.get("Server-Timing") or "").split(","):
+        name, _, params = metric.strip().partition(";")
+        duration = re.search(r"(?:^|;)\s*dur=([0-9.]+)", params)
+        if name and duration:
+            out[name] = float(duration.group(1))
+    return out
+
+
 @dataclass
 class Arm:
     name: str
     ms: dict[str, list[float]] = field(default_factory=dict)  # by probe kind, and ALL
+    # From the app's Server-Timing: its own work (app less engine) and its wait on the engine, by kind.
+    own: dict[str, list[float]] = field(default_factory=dict)
+    engine: dict[str, list[float]] = field(default_factory=dict)
 
     def add(self, kind: str, value: float) -> None:
         self.ms.setdefault(kind, []).append(value)
         self.ms.setdefault("ALL", []).append(value)
+
+    def add_timing(self, kind: str, response: Any) -> None:
+        timing = server_timing(getattr(response, "headers", {}))
+        if "app" not in timing or "engine" not in timing:
+            return
+        for where, value in ((self.own, timing["app"] - timing["engine"]), (self.engine, timing["engine"])):
+            where.setdefault(kind, []).append(value)
+            where.setdefault("ALL", []).append(value)
 
 
 @dataclass
@@ -445,6 +486,7 @@ def latency_benchmark(probes: list[Probe], http_url: str, client, direct, rounds
                     response = send(probe)
                     arm.add(probe.kind, (time.perf_counter() - started) * 1000)
                     if response is not None:
+                        arm.add_timing(probe.kind, response)
                         checks.app_answer(probe.label, response, expect_total=probe.total)
                 bar.update(1)
     gc.unfreeze()
@@ -684,6 +726,17 @@ def _verdict(ok: bool) -> str:
     return "ok" if ok else "OVER TARGET"
 
 
+def relevance_table(p, relevance: dict, styles: list[str]) -> None:
+    names = list(relevance)
+    p(f"relevance ({len(relevance[names[0]].precision['ALL'])} judged queries)"
+      + "".join(f"{n:>26}" for n in names))
+    p(f"  {'query style (queries)':<28}" + "".join(f"{'p@10 / r@50':>26}" for _ in names))
+    for style in [*styles, "ALL"]:
+        count = len(relevance[names[0]].precision[style])
+        p(f"  {f'{style} ({count})':<28}" + "".join(
+            f"{r.mean(r.precision, style):>18.3f} / {r.mean(r.recall, style):.3f}" for r in relevance.values()))
+
+
 def report(out, *, postings: int, day: str, index: IndexRuns, arms: list[Arm], rounds: int,
            probes: list[Probe], relevance: dict, checks: Checks, settled: int, profile: list[str],
            wall: float, styles: list[str]) -> None:
@@ -705,6 +758,8 @@ def report(out, *, postings: int, day: str, index: IndexRuns, arms: list[Arm], r
             if batches[2 * i + 1]:
                 p(f"      {batches[2 * i + 1]}")
     index_ratio = statistics.median(ratios) if ratios else float("nan")
+    if not ratios:
+        p("  not measured (--index-rounds 0)")
     p(f"  median ratio                                                   {index_ratio:5.2f}×  {_verdict(index_ratio <= INDEX_TARGET)}")
     p(f"  (documents built from the database beforehand for the plain load: {index.build_seconds:.1f} s)")
     p()
@@ -729,21 +784,31 @@ def report(out, *, postings: int, day: str, index: IndexRuns, arms: list[Arm], r
                 verdicts.append((arm.name, r50, r99))
         p(f"  {'ratio ' + arm.name.split(':', 1)[-1].strip():<34}" + "".join(cells))
     for name, r50, r99 in verdicts:
-        p(f"  {name}: p50 {r50:.2f}×, p99 {r99:.2f}× the engine's (target ≤ {LATENCY_TARGET}×)  "
+        p(f"  {name}: p50 {r50:.2f}×, p99 {r99:.2f}× the engine's (target ≤ {LATENCY_TARGET}× at p50 and p99)  "
           f"{_verdict(r50 <= LATENCY_TARGET and r99 <= LATENCY_TARGET)}")
+    timed = [arm for arm in arms if arm.own.get("ALL")]
+    if timed:
+        p("  the app's own account (Server-Timing), ms: its own work = its time less its wait on the engine")
+        for arm in timed:
+            for label, values in (("own work", arm.own), ("engine wait", arm.engine)):
+                short = arm.name.split(":", 1)[-1].split(",")[-1].strip()
+                p(f"  {label + ', ' + short:<34}" + "".join(
+                    f"{percentile(values.get(k, []), 0.5):11.2f} /{percentile(values.get(k, []), 0.99):8.2f}" + "  "
+                    for k in [*kinds, "ALL"]))
+        for arm in timed:
+            own50, own99 = (percentile(arm.own["ALL"], q) for q in (0.5, 0.99))
+            p(f"  {arm.name}: own work p50 {own50:.2f} ms, p99 {own99:.2f} ms (target < {OWN_TARGET_MS} ms at p50)  "
+              f"{_verdict(own50 < OWN_TARGET_MS)}")
     if profile:
         p()
         for line in profile:
             p(line)
     p()
     names = list(relevance)
-    p(f"relevance ({len(relevance[names[0]].precision['ALL'])} judged queries)"
-      + "".join(f"{n:>26}" for n in names))
-    p(f"  {'query style (queries)':<28}" + "".join(f"{'p@10 / r@50':>26}" for _ in names))
-    for style in [*styles, "ALL"]:
-        count = len(relevance[names[0]].precision[style])
-        p(f"  {f'{style} ({count})':<28}" + "".join(
-            f"{r.mean(r.precision, style):>18.3f} / {r.mean(r.recall, style):.3f}" for r in relevance.values()))
+    if not names:
+        p("relevance: not measured (--no-relevance)")
+    else:
+        relevance_table(p, relevance, styles)
     p()
     p("checks")
     p(f"  app answers: {checks.answers}, degraded: {len(checks.degraded)}, errors: {len(checks.errors)}, "
@@ -782,9 +847,12 @@ def run(args: argparse.Namespace) -> int:
     workdir = Path(tmp.name)
     app = None
     try:
-        master_key = uuid.uuid4().hex
-        meili = start_local(workdir / "meili", master_key=master_key)
-        say(f"Meilisearch at {meili.url} (data in {workdir / 'meili'})")
+        meili_dir = Path(args.meili_data) if args.meili_data else workdir / "meili"
+        key_file = meili_dir / "bench-master-key"
+        master_key = key_file.read_text().strip() if key_file.exists() else uuid.uuid4().hex
+        meili = start_local(meili_dir, master_key=master_key)
+        key_file.write_text(master_key)
+        say(f"Meilisearch at {meili.url} (data in {meili_dir})")
         database_url = args.database_url or f"sqlite:///{workdir / 'market.db'}"
         settings = {"DATABASE_URL": database_url, "MEILI_URL": meili.url, "MEILI_MASTER_KEY": master_key,
                     "SEARCH_ENABLED": True, "MEILI_INDEX": LIVE_INDEX, "RATELIMIT_ENABLED": False, "TESTING": True,
@@ -794,7 +862,8 @@ def run(args: argparse.Namespace) -> int:
         prepare_database(app, args.data)
         master = SearchEngine(meili.url, master_key, index_uid=LIVE_INDEX, timeout=30.0, write_timeout=300.0)
 
-        say(f"indexing: plain, app, ... ({args.index_rounds} app runs between {args.index_rounds + 1} plain runs)")
+        if args.index_rounds:
+            say(f"indexing: plain, app, ... ({args.index_rounds} app runs between {args.index_rounds + 1} plain runs)")
         index, documents = index_benchmark(app, master, meili, args.index_rounds)
         count = len(documents)
         settled = settle_covered_outbox(state.engine, index.app_started)
@@ -821,7 +890,8 @@ def run(args: argparse.Namespace) -> int:
         from search.relevance import percentile
 
         over = any(percentile(a.ms["ALL"], q) > LATENCY_TARGET * percentile(arms[-1].ms["ALL"], q)
-                   for a in arms[:1] for q in (0.5, 0.99))
+                   for a in arms[:1] for q in (0.5, 0.99)) \
+            or percentile(arms[0].own.get("ALL", []), 0.5) >= OWN_TARGET_MS
         profile = []
         if args.profile or over:
             say("profiling the app path (Flask test client, cProfile) ...")
@@ -831,7 +901,8 @@ def run(args: argparse.Namespace) -> int:
                 say("sampling the gunicorn workers with py-spy ...")
                 profile += [""] + spy_gunicorn(py_spy, server, probes, workdir, args.profile_top)
 
-        relevance = relevance_benchmark(judgments, postings, day, server.url, direct, master, checks, args.batch)
+        relevance = {} if args.no_relevance else relevance_benchmark(judgments, postings, day, server.url, direct,
+                                                                     master, checks, args.batch)
         check_sql_totals(app, probes, server.url, checks, documents)
         styles = list(dict.fromkeys(j.style for j in judgments))
         report(sys.stdout, postings=count, day=day.isoformat(), index=index, arms=arms, rounds=args.rounds,
@@ -868,7 +939,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--per-style", type=int, default=15, help="judged queries per style (default %(default)s)")
     parser.add_argument("--seed", type=int, default=20260415)
     parser.add_argument("--index-rounds", type=int, default=2,
-                        help="app reindex runs, each between two plain loads (default %(default)s)")
+                        help="app reindex runs, each between two plain loads (default %(default)s); 0: no indexing "
+                             "comparison, the live index built once by search reindex unless it already holds "
+                             "every posting (see --meili-data)")
+    parser.add_argument("--meili-data", metavar="DIR",
+                        help="Meilisearch's data folder, kept after the run (default: a temporary one): a later "
+                             "run with --index-rounds 0 serves the index it holds without indexing again")
+    parser.add_argument("--no-relevance", action="store_true",
+                        help="leave out the relevance section (it indexes the market once more, plainly)")
     parser.add_argument("--rounds", type=int, default=5, help="latency rounds of the query set (default %(default)s)")
     parser.add_argument("--batch", type=int, default=10_000, help="documents per request, plain relevance index")
     parser.add_argument("--workers", type=int, default=0, help="gunicorn workers (default: gunicorn.conf.py's)")
@@ -878,8 +956,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--py-spy", metavar="PATH", help="py-spy to sample the gunicorn workers with when profiling "
                                                         "(default: py-spy on PATH, if any)")
     args = parser.parse_args(argv)
-    if args.index_rounds < 1:
-        parser.error("--index-rounds must be at least 1")
+    if args.index_rounds < 0:
+        parser.error("--index-rounds must not be negative")
     signal.signal(signal.SIGTERM, _terminate)
     try:
         return run(args)

@@ -67,6 +67,8 @@ def create_app(overrides: dict[str, Any] | None = None):
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
         SEND_FILE_MAX_AGE_DEFAULT=3600,  # static files: an hour, then revalidated by ETag / Last-Modified
     )
+    from market.web import FastJSONProvider
+    app.json = FastJSONProvider(app)
     app.json.ensure_ascii = False
     if settings.TRUSTED_PROXIES:
         from werkzeug.middleware.proxy_fix import ProxyFix
@@ -169,6 +171,9 @@ def create_app(overrides: dict[str, Any] | None = None):
     if not settings.TESTING:
         from market.searchlog import open_log
         open_log(settings.SEARCH_LOG)
+
+    from market.web import ServerTiming
+    app.wsgi_app = ServerTiming(app.wsgi_app)
 
     from market.cli import register_cli
     register_cli(app)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import functools
+import time
 from typing import Any
 
+import orjson
 from flask import Blueprint, Flask, Response, abort, current_app, g, jsonify, request
+from flask.json.provider import DefaultJSONProvider
 from flask_login import current_user
 from sqlmodel import Session
 
@@ -13,6 +16,7 @@ from market.config import Settings
 from market.db import write_intent
 from market.errors import Forbidden, Invalid, Unauthorized
 from market.models import User
+from search.client import start_meter, stop_meter
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -62,6 +66,31 @@ def json_body() -> dict[str, Any]:
     if not isinstance(data, dict):
         raise Invalid({"body": "请求内容应为 JSON 对象"})
     return data
+
+
+class FastJSONProvider(DefaultJSONProvider):
+    """Flask's own JSON answers, byte for byte (keys sorted, compact, characters as UTF-8, a date as an HTTP
+    date, a trailing newline), written by orjson: a page of twenty postings in a tenth of the time.
+
+    What orjson would write otherwise goes to Flask's encoder: an integer beyond 64 bits or a key that is not
+    a string (orjson refuses them), and a float under 0.0001 (Python writes 1e-05, orjson 0.00001; seen in
+    the output as "0.0000"). Flask's encoder stays for indented output and for ``ensure_ascii``.
+    """
+
+    _OPTIONS = orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
+
+    def response(self, *args: Any, **kwargs: Any) -> Response:
+        obj = self._prepare_response_obj(args, kwargs)
+        if self.ensure_ascii or not self.sort_keys or self.compact is False or \
+                (self.compact is None and self._app.debug):
+            return super().response(obj)
+        try:
+            body = orjson.dumps(obj, default=self.default, option=self._OPTIONS)
+        except TypeError:  # orjson.JSONEncodeError
+            return super().response(obj)
+        if b"0.0000" in body:
+            return super().response(obj)
+        return self._app.response_class(body + b"\n", mimetype=self.mimetype)
 
 
 def ok(payload: Any, status: int = 200):
@@ -122,6 +151,11 @@ def confirmation(*, title: str, question: str, yes: str, back: str, details: lis
 _COMPRESSIBLE = ("text/html", "text/css", "application/javascript", "text/javascript", "application/json",
                  "image/svg+xml")
 _MIN_COMPRESS_BYTES = 512
+# A static file is compressed once and kept: level 6. An answer made per request is compressed per request:
+# level 1, a tenth of the time for a page of twenty postings (19.5 kB to 3.7 kB in 0.07 ms, where level 6
+# takes 0.6 ms for 3.2 kB): the half kilobyte more costs a phone less than the wait did.
+_STATIC_LEVEL = 6
+_DYNAMIC_LEVEL = 1
 
 
 _GZIPPED_FILES: dict[tuple[str, str], bytes] = {}  # (path, the file's own ETag) → its gzip, computed once
@@ -161,7 +195,7 @@ def compress_and_validate(response):
                 source.close()
             if len(raw) < _MIN_COMPRESS_BYTES:
                 return response.make_conditional(request)
-            body = _gzip(raw)
+            body = _gzip(raw, _STATIC_LEVEL)
             if len(_GZIPPED_FILES) > 256:
                 _GZIPPED_FILES.clear()
             _GZIPPED_FILES[key] = body
@@ -171,16 +205,16 @@ def compress_and_validate(response):
         return response.make_conditional(request)
     body = response.get_data()
     if len(body) >= _MIN_COMPRESS_BYTES and "Content-Encoding" not in response.headers and _wants_gzip():
-        response.set_data(_gzip(body))
+        response.set_data(_gzip(body, _DYNAMIC_LEVEL))
         response.headers["Content-Encoding"] = "gzip"
     response.set_etag(_body_tag(response.get_data()))
     return response.make_conditional(request)
 
 
-def _gzip(body: bytes) -> bytes:
+def _gzip(body: bytes, level: int) -> bytes:
     import gzip
 
-    return gzip.compress(body, compresslevel=6, mtime=0)  # mtime 0: the same body gives the same bytes
+    return gzip.compress(body, compresslevel=level, mtime=0)  # mtime 0: the same body gives the same bytes
 
 
 def _body_tag(body: bytes) -> str:
@@ -224,3 +258,31 @@ def register_security_headers(app: Flask, settings: Settings) -> None:
         if production:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         return response
+
+
+class ServerTiming:
+    """WSGI middleware: every answer to a GET under /api/ carries ``Server-Timing: app;dur=…, engine;dur=…``,
+    the app's milliseconds from taking the request to sending its headers and, of those, the milliseconds it
+    waited on the search engine. The route's own work is the difference: measured on the server, where
+    it happens, in production as in a benchmark, and nothing personal in it. Writes (a sign-in that answers
+    alike whether a phone has an account) are not timed aloud.
+    """
+
+    def __init__(self, wsgi_app):
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        if environ.get("REQUEST_METHOD") not in ("GET", "HEAD") or not environ.get("PATH_INFO", "").startswith("/api/"):
+            return self.wsgi_app(environ, start_response)
+        started = time.perf_counter()
+        meter, token = start_meter()
+
+        def timed(status, headers, exc_info=None):
+            app_ms = (time.perf_counter() - started) * 1000
+            headers.append(("Server-Timing", f"app;dur={app_ms:.3f}, engine;dur={meter[0] * 1000:.3f}"))
+            return start_response(status, headers, exc_info)
+
+        try:
+            return self.wsgi_app(environ, timed)
+        finally:
+            stop_meter(token)

@@ -85,3 +85,17 @@ def test_stream_origins_are_allowed_for_media_and_frames_only(database_url, tmp_
         app.extensions["market"].engine.dispose()
     with pytest.raises(ConfigError):
         create_app({"DATABASE_URL": database_url, "STREAM_ORIGINS": ["http://plain.example"]})
+
+
+def test_api_reads_say_their_server_time_and_sign_ins_and_pages_do_not(client, make_user):
+    from bench.search import server_timing
+
+    listed = client.get("/api/v1/jobs")  # search off: the database answers, the engine is never asked
+    timing = server_timing(listed.headers)
+    assert listed.status_code == 200 and timing["engine"] == 0 < timing["app"] < 5000, listed.headers
+    assert server_timing(client.get("/api/v1/jobs/99999").headers)["app"] > 0  # a 404 is timed too
+    # A sign-in answers alike, in about the same time, with or without an account: it says no time aloud.
+    user = make_user()
+    signed_in = client.post("/api/v1/auth/token", json={"phone": user.user.phone, "password": "wrong-password"})
+    assert signed_in.status_code in (400, 401) and "Server-Timing" not in signed_in.headers
+    assert "Server-Timing" not in client.get("/").headers

@@ -37,3 +37,46 @@ def test_css_and_scripts_are_gzipped_cached_and_validated(client):
 def test_a_post_and_an_error_page_are_never_answered_304(client):
     r = client.post("/login", data={"phone": "13800000000", "password": "x"})
     assert r.status_code == 401 and "ETag" not in r.headers
+
+
+def test_api_answers_are_the_same_with_and_without_gzip_small_ones_travel_plain(client, make_job):
+    for i in range(12):
+        make_job(title=f"电焊工{i}", description="二保焊，长期招聘。")
+    small = {"q": "没有这种岗位xyz"}
+    plain = client.get("/api/v1/jobs", query_string=small, headers={"Accept-Encoding": "identity"})
+    zipped = client.get("/api/v1/jobs", query_string=small, headers={"Accept-Encoding": "gzip"})
+    assert plain.get_json()["total"] == 0 and len(plain.data) < 512
+    assert "Content-Encoding" not in zipped.headers and zipped.data == plain.data  # too small to be worth it
+    big_plain = client.get("/api/v1/jobs", headers={"Accept-Encoding": "identity"})
+    big_zipped = client.get("/api/v1/jobs", headers={"Accept-Encoding": "gzip"})
+    assert big_plain.get_json()["total"] == 12 and "Content-Encoding" not in big_plain.headers
+    assert big_zipped.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(big_zipped.data) == big_plain.data and len(big_zipped.data) * 3 < len(big_plain.data)
+
+
+def test_json_answers_are_byte_for_byte_what_flasks_own_encoder_writes(app):
+    import datetime as dt
+    import uuid
+    from dataclasses import dataclass
+    from decimal import Decimal
+
+    from flask.json.provider import DefaultJSONProvider
+
+    @dataclass
+    class Point:
+        lat: float
+        lng: float
+
+    own = DefaultJSONProvider(app)
+    own.ensure_ascii = False
+    payloads = [
+        {"title": "东莞 电焊工（包吃住）", "wage": 6500.0, "lat": 23.02, "tiny": 1e-05, "neg": -2.5e-07, "zero": -0.0},
+        {"z": 1, "a": [1, 2.5, None, True], "é": {"b": "\u2028\x1f\"\\"}, "big": 2 ** 70},
+        {1: "integer keys", 2: "as strings"},
+        {"day": dt.date(2026, 4, 15), "at": dt.datetime(2026, 4, 15, 8, 30), "id": uuid.UUID(int=7),
+         "money": Decimal("12.50"), "point": Point(23.0, 113.75), "huge": 1e300},
+        [{"nested": [{"deep": "值"}]}, "😀"],
+    ]
+    with app.test_request_context():
+        for payload in payloads:
+            assert app.json.response(payload).get_data() == own.response(payload).get_data(), payload

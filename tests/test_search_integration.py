@@ -237,6 +237,34 @@ def test_nearby_means_around_the_worker_who_asks(app, make_employer, make_worker
     assert client.get("/api/v1/jobs", query_string={"q": "附近 电焊工"}).get_json()["total"] == 2
 
 
+def _timing(response) -> dict[str, float]:
+    from bench.search import server_timing
+
+    return server_timing(response.headers)
+
+
+def test_a_search_answer_says_how_long_the_app_took_and_how_much_of_it_was_the_engine(app, make_employer,
+                                                                                       client, meili):
+    make_employer().post("/api/v1/jobs", job_payload(title="急招二保焊工", adcode="441900"))
+    _drain(app)
+    found = client.get("/api/v1/jobs?q=电焊工")
+    assert found.status_code == 200 and found.get_json()["total"] == 1
+    timing = _timing(found)
+    assert 0 < timing["engine"] < timing["app"] < 5000, found.headers["Server-Timing"]
+    # The engine frozen: the wait for it is the engine's (up to the timeout), then during the cool-off it is not
+    # asked and the answer from the database counts no engine time.
+    os.kill(meili.process.pid, signal.SIGSTOP)
+    try:
+        slow = client.get("/api/v1/jobs?q=电焊工")
+        assert slow.get_json()["degraded"] is True
+        timed_out = _timing(slow)
+        assert timed_out["engine"] >= 400 and timed_out["app"] >= timed_out["engine"]  # MEILI_TIMEOUT 0.5 s
+        cooled = client.get("/api/v1/jobs?q=电焊工")  # within the cool-off the engine is not asked
+        assert cooled.get_json()["degraded"] is True and _timing(cooled)["engine"] == 0 < _timing(cooled)["app"]
+    finally:
+        os.kill(meili.process.pid, signal.SIGCONT)
+
+
 def test_a_vocabulary_change_says_which_postings_a_reindex_would_move(app, make_employer, engine):
     from sqlalchemy import update
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import and_, func, or_
 from sqlmodel import Session, select
+from werkzeug.datastructures import MultiDict
 
 from market import validate
 from market.errors import FieldErrors
@@ -83,26 +84,29 @@ def _adcode(errors: FieldErrors, args, name: str, level: str, label: str) -> str
 
 def parse_filters(args, *, today: date) -> JobFilters:
     errors = FieldErrors()
-    f = JobFilters(q=(args.get("q") or "").strip()[:100])
-    raw_day = (args.get("open_on") or "").strip()
+    # The first value of each parameter, read from a plain dict: a MultiDict answers a missing key by raising
+    # (and catching) a 400 error inside get(), a dozen times for a search that names two parameters.
+    first = args.to_dict() if isinstance(args, MultiDict) else args
+    f = JobFilters(q=(first.get("q") or "").strip()[:100])
+    raw_day = (first.get("open_on") or "").strip()
     f.open_on = validate.day(raw_day, "open_on", "日期", errors=errors) if raw_day else today
-    f.province = _adcode(errors, args, "province", regions.PROVINCE, "省份")
-    f.city = _adcode(errors, args, "city", regions.CITY, "城市")
-    f.county = _adcode(errors, args, "county", regions.COUNTY, "区县")
-    occupation = (args.get("occupation") or "").strip() or None
+    f.province = _adcode(errors, first, "province", regions.PROVINCE, "省份")
+    f.city = _adcode(errors, first, "city", regions.CITY, "城市")
+    f.county = _adcode(errors, first, "county", regions.COUNTY, "区县")
+    occupation = (first.get("occupation") or "").strip() or None
     if occupation and taxonomy.get(occupation) is None:
         errors.add("occupation", "工种代码不在工种目录里")
     f.occupation = occupation
-    etype = (args.get("employment_type") or "").strip() or None
+    etype = (first.get("employment_type") or "").strip() or None
     if etype and etype not in EMPLOYMENT_TYPES:
         errors.add("employment_type", f"用工类型应为 {', '.join(EMPLOYMENT_TYPES)} 之一")
     f.employment_type = etype
-    if (args.get("wage_min") or "").strip():
-        f.wage_min = validate.query_int(args, "wage_min", "最低月薪", default=0, high=MAX_WAGE, errors=errors)
-    f.limit = validate.query_int(args, "limit", "每页条数", default=f.limit, low=1, high=MAX_LIMIT, errors=errors)
-    f.offset = validate.query_int(args, "offset", "偏移", default=0, high=MAX_OFFSET, errors=errors)
+    if (first.get("wage_min") or "").strip():
+        f.wage_min = validate.query_int(first, "wage_min", "最低月薪", default=0, high=MAX_WAGE, errors=errors)
+    f.limit = validate.query_int(first, "limit", "每页条数", default=f.limit, low=1, high=MAX_LIMIT, errors=errors)
+    f.offset = validate.query_int(first, "offset", "偏移", default=0, high=MAX_OFFSET, errors=errors)
     for name, label in (("lat", "纬度"), ("lng", "经度"), ("radius_km", "半径（公里）")):
-        raw = (args.get(name) or "").strip()
+        raw = (first.get(name) or "").strip()
         if raw:
             try:
                 value = float(raw)
@@ -122,7 +126,7 @@ def parse_filters(args, *, today: date) -> JobFilters:
         errors.add("lat" if f.lat is None else "lng", "经纬度要一起给")
     if f.radius_km is not None and (f.lat is None or f.radius_km <= 0 or f.radius_km > 2000):
         errors.add("radius_km", "按距离找需要经纬度，半径在 0 到 2000 公里之间")
-    sort = (args.get("sort") or "relevance").strip()
+    sort = (first.get("sort") or "relevance").strip()
     if sort not in SORTS:
         errors.add("sort", f"排序应为 {', '.join(SORTS)} 之一")
     elif sort == "distance" and f.lat is None:
