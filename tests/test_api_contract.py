@@ -1,0 +1,80 @@
+"""The API's bodies as its document states them (market/api_schemas.py): typed schemas in the document, and
+views that refuse what the document refuses, in the error shape, naming the field in Chinese."""
+
+from __future__ import annotations
+
+from market import api_schemas
+from tests.fairkit import new_fair
+
+
+def test_the_document_describes_bodies_and_answers_with_real_schemas(client):
+    doc = client.get("/api/v1/openapi.json").get_json()
+    schemas = doc["components"]["schemas"]
+    job = doc["paths"]["/jobs/{job_id}"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    assert job == {"$ref": "#/components/schemas/JobDetail"}
+    assert schemas["JobDetail"]["properties"]["wage_min"]["type"] == "integer"
+    assert "description" in schemas["JobDetail"]["required"]
+    complaint = doc["paths"]["/complaints"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert schemas[complaint["$ref"].rsplit("/", 1)[1]]["properties"]["period_start"]["format"] == "date"
+    assert schemas["ComplaintRequest"]["properties"]["amount_owed"]["description"] == "欠薪金额（元）"
+    error = schemas["Error"]["properties"]["error"]
+    assert schemas[error["$ref"].rsplit("/", 1)[1]]["required"] == ["code", "message", "fields"]
+    for path, ops in doc["paths"].items():
+        for method, op in ops.items():
+            assert "4XX" in op["responses"], (method, path)
+    for (method, listed), (model, _) in api_schemas.OPERATIONS.items():
+        if model is not None:
+            assert model.__name__ in schemas, (method, listed)
+
+
+def test_a_decision_sent_as_the_text_false_is_refused_not_read_as_yes(make_user, make_employer, today):
+    """Before, bool("false") approved the booth; now the field is named and the booth stays pending."""
+    organiser, employer = make_user("organiser"), make_employer()
+    fair = new_fair(organiser, today)
+    signup = employer.post(f"/api/v1/fairs/{fair['id']}/signups").get_json()
+    r = organiser.post(f"/api/v1/fairs/{fair['id']}/signups/{signup['id']}/decision", {"approve": "false"})
+    assert r.status_code == 422
+    assert r.get_json()["error"]["fields"] == {"approve": "是否同意单位参会（approve）应为 true 或 false"}
+    detail = organiser.get(f"/api/v1/fairs/{fair['id']}").get_json()
+    assert detail["employers"] == []  # not approved, so not listed
+
+
+def test_staff_decisions_need_a_true_or_false(admin, make_worker):
+    worker = make_worker()
+    claim = worker.post("/api/v1/brands/%E8%B4%B5%E5%B7%9E%E7%BB%A3%E5%A8%98/claim").get_json()
+    r = admin.post(f"/api/v1/admin/brand-claims/{claim['id']}/decision", {"confirm": "no"})
+    assert r.status_code == 422
+    assert r.get_json()["error"]["fields"] == {"confirm": "是否确认（confirm）应为 true 或 false"}
+    pending = admin.get("/api/v1/admin/brand-claims").get_json()["items"]
+    assert [c["id"] for c in pending] == [claim["id"]]
+    r = admin.post("/api/v1/admin/partners/1/decision", {"note": "缺少是否通过"})
+    assert r.status_code == 422
+    assert r.get_json()["error"]["fields"] == {"approve": "是否通过（approve）必填"}
+
+
+def test_a_live_session_refuses_wrong_types_naming_each_field(make_user):
+    organiser = make_user("organiser")
+    r = organiser.post("/api/v1/live/sessions", {"title": 5, "fair_id": "3"})
+    assert r.status_code == 422
+    assert r.get_json()["error"] == {"code": "invalid", "message": "直播标题（title）应为文字；所属招聘会（fair_id）应为整数",
+                                     "fields": {"title": "直播标题（title）应为文字", "fair_id": "所属招聘会（fair_id）应为整数"}}
+    assert organiser.post("/api/v1/live/sessions", {"title": "春风行动"}).status_code == 201
+
+
+def test_sign_in_with_a_number_for_a_phone_is_refused_with_the_field_named(client):
+    r = client.post("/api/v1/auth/token", json={"phone": 13900000021, "password": "x"})
+    assert r.status_code == 422
+    assert r.get_json()["error"]["fields"] == {"phone": "手机号（phone）应为文字"}
+    assert client.post("/api/v1/auth/token", json={}).status_code == 401  # no credentials: refused as before
+
+
+def test_translation_of_model_errors_reads_like_the_rest_of_the_site():
+    from pydantic import ValidationError
+
+    try:
+        api_schemas.ComplaintRequest.model_validate_json('{"amount_owed": -1, "period_start": "昨天"}')
+    except ValidationError as exc:
+        fields = api_schemas.field_errors(api_schemas.ComplaintRequest, exc)
+    assert fields == {"amount_owed": "欠薪金额（amount_owed）不能小于 0",
+                      "period_start": "欠薪期间开始（period_start）应为日期，如 2026-06-01",
+                      "period_end": "欠薪期间结束（period_end）必填"}
