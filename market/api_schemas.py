@@ -147,9 +147,9 @@ class JobList(Answer):
 
 
 class JobCreate(Body):
-    title: str = Field(max_length=100, description="岗位名称", examples=["电焊工"])
+    title: str = Field(max_length=60, description="岗位名称", examples=["电焊工"])
     occupation: str | None = Field(default=None, max_length=40, description="工种代码；不填按岗位名称推断", examples=["welder"])
-    description: str = Field(default="", max_length=5000, description="岗位说明", examples=["二保焊，持证上岗。"])
+    description: str = Field(default="", max_length=4000, description="岗位说明", examples=["二保焊，持证上岗。"])
     adcode: str = Field(max_length=12, description="工作地点的区划代码", examples=["441900"])
     address: str | None = Field(default=None, max_length=200, description="详细地址")
     wage_min: int = Field(ge=0, le=MAX_INT, description="工资下限（元）", examples=[6000])
@@ -159,14 +159,14 @@ class JobCreate(Body):
                                  examples=["full_time"])
     headcount: int = Field(ge=1, le=MAX_INT, description="招聘人数", examples=[2])
     benefits: list[str] = Field(default_factory=list, description="福利", examples=[["包吃", "包住"]])
-    closes_at: date = Field(description="截止日期（不含当天）", examples=["2026-07-01"])
+    closes_at: date | None = Field(default=None, description="截止日期（不含当天）；不填为发布后 30 天", examples=["2026-07-01"])
 
 
 class JobUpdate(Body):
     """Only the fields sent change."""
 
-    title: str | None = Field(default=None, max_length=100)
-    description: str | None = Field(default=None, max_length=5000)
+    title: str | None = Field(default=None, max_length=60)
+    description: str | None = Field(default=None, max_length=4000)
     wage_min: int | None = Field(default=None, ge=0, le=MAX_INT)
     wage_max: int | None = Field(default=None, ge=0, le=MAX_INT)
     headcount: int | None = Field(default=None, ge=1, le=MAX_INT)
@@ -233,9 +233,11 @@ class Profile(Answer):
 # ---- wage complaints ----
 
 class ComplaintRequest(Body):
-    employer_id: int | None = Field(default=None, ge=1, le=MAX_ID, description="被投诉单位（与 job_id 二选一）")
-    job_id: int | None = Field(default=None, ge=1, le=MAX_ID, description="欠薪的岗位（与 employer_id 二选一）")
-    amount_owed: int = Field(ge=0, le=MAX_INT, description="欠薪金额（元）", examples=[3000])
+    """Numbers may also come as the text a form field holds ("3500", full-width digits too)."""
+
+    employer_id: int | str | None = Field(default=None, description="被投诉单位（与 job_id 二选一）", examples=[1])
+    job_id: int | str | None = Field(default=None, description="欠薪的岗位（与 employer_id 二选一）", examples=[1])
+    amount_owed: int | str = Field(description="欠薪金额（元），整数", examples=[3000])
     period_start: date = Field(description="欠薪期间开始", examples=["2026-01-01"])
     period_end: date = Field(description="欠薪期间结束", examples=["2026-02-01"])
     description: str = Field(default="", max_length=2000, description="经过", examples=["拖欠两个月工资"])
@@ -266,8 +268,8 @@ class ComplaintPage(Answer):
 class FairRequest(Body):
     name: str = Field(max_length=100, description="招聘会名称", examples=["2026 春风行动 · 松桃专场"])
     kind: str = Field(max_length=32, description="类型代码，如 spring_breeze（春风行动）", examples=["spring_breeze"])
-    starts_on: date = Field(examples=["2026-03-01"])
-    ends_on: date = Field(examples=["2026-03-07"])
+    starts_on: date = Field(description="开始日期", examples=["2026-03-01"])
+    ends_on: date = Field(description="结束日期", examples=["2026-03-07"])
     adcode: str | None = Field(default=None, max_length=12, description="举办地的区划代码", examples=["520628"])
     address: str | None = Field(default=None, max_length=200, description="举办地址", examples=["松桃县体育馆广场"])
     online: bool = Field(default=False, description="线上招聘会")
@@ -437,8 +439,8 @@ class CourseRequest(Body):
     level: int | None = Field(default=None, description="技能等级 1-5", examples=[4])
     adcode: str = Field(max_length=12, description="上课地点的区划代码", examples=["510703"])
     address: str = Field(default="", max_length=200, description="上课地址")
-    starts_on: date = Field(examples=["2026-07-01"])
-    ends_on: date = Field(examples=["2026-07-20"])
+    starts_on: date = Field(description="开课日期", examples=["2026-07-01"])
+    ends_on: date = Field(description="结课日期", examples=["2026-07-20"])
     seats: int = Field(ge=1, le=MAX_INT, description="名额", examples=[40])
     subsidy_yuan: int | None = Field(default=None, ge=0, le=MAX_INT, description="补贴（元）", examples=[1500])
 
@@ -449,6 +451,9 @@ class StationRequest(Body):
     address: str = Field(max_length=200, description="地址", examples=["长安镇人民广场旁"])
     hours: str = Field(default="", max_length=100, description="开放时间", examples=["每天 6:00-18:00"])
     services: list[str] = Field(default_factory=list, description="服务项目", examples=[["零工登记", "政策咨询"]])
+    lat: float | None = Field(default=None, description="纬度；不填用所在区县的位置", examples=[23.02])
+    lng: float | None = Field(default=None, description="经度", examples=[113.75])
+    phone: str = Field(default="", max_length=20, description="联系电话", examples=["0769-00000000"])
 
 
 class TradeRequest(Body):
@@ -589,8 +594,8 @@ def field_errors(model: type[BaseModel], exc: ValidationError) -> dict[str, str]
         loc = [str(part) for part in error["loc"]]
         name = loc[0] if loc else "body"
         info = model.model_fields.get(name)
-        label = (info.description or name).split("（")[0].split("，")[0].split("：")[0] if info else name
-        out.setdefault(name, f"{label}（{name}）{_message(error)}")
+        label = info.description.split("（")[0].split("，")[0].split("：")[0] if info and info.description else ""
+        out.setdefault(name, f"{label}（{name}）{_message(error)}" if label else f"{name} {_message(error)}")
     return out
 
 

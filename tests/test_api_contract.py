@@ -16,7 +16,7 @@ def test_the_document_describes_bodies_and_answers_with_real_schemas(client):
     assert "description" in schemas["JobDetail"]["required"]
     complaint = doc["paths"]["/complaints"]["post"]["requestBody"]["content"]["application/json"]["schema"]
     assert schemas[complaint["$ref"].rsplit("/", 1)[1]]["properties"]["period_start"]["format"] == "date"
-    assert schemas["ComplaintRequest"]["properties"]["amount_owed"]["description"] == "欠薪金额（元）"
+    assert schemas["ComplaintRequest"]["properties"]["amount_owed"]["description"] == "欠薪金额（元），整数"
     error = schemas["Error"]["properties"]["error"]
     assert schemas[error["$ref"].rsplit("/", 1)[1]]["required"] == ["code", "message", "fields"]
     for path, ops in doc["paths"].items():
@@ -72,9 +72,30 @@ def test_translation_of_model_errors_reads_like_the_rest_of_the_site():
     from pydantic import ValidationError
 
     try:
-        api_schemas.ComplaintRequest.model_validate_json('{"amount_owed": -1, "period_start": "昨天"}')
+        api_schemas.CourseRequest.model_validate_json(
+            '{"title": 5, "occupation": "welder", "adcode": "510703", "starts_on": "下周", "seats": 0}')
     except ValidationError as exc:
-        fields = api_schemas.field_errors(api_schemas.ComplaintRequest, exc)
-    assert fields == {"amount_owed": "欠薪金额（amount_owed）不能小于 0",
-                      "period_start": "欠薪期间开始（period_start）应为日期，如 2026-06-01",
-                      "period_end": "欠薪期间结束（period_end）必填"}
+        fields = api_schemas.field_errors(api_schemas.CourseRequest, exc)
+    assert fields == {"title": "课程名称（title）应为文字",
+                      "starts_on": "开课日期（starts_on）应为日期，如 2026-06-01",
+                      "ends_on": "结课日期（ends_on）必填",
+                      "seats": "名额（seats）不能小于 1"}
+
+
+def test_a_station_whose_services_are_a_number_is_refused_not_a_server_error(admin):
+    """schemathesis found this one: {"services": 6.1e16} answered 500 (the rules iterated the number)."""
+    body = {"name": "长安镇零工驿站", "adcode": "441900", "address": "长安镇人民广场旁", "services": 6.099e16}
+    r = admin.post("/api/v1/stations", body)
+    assert r.status_code == 422
+    assert r.get_json()["error"]["fields"]["services"] == "服务项目（services）应为列表"
+    assert admin.get("/api/v1/stations").get_json()["items"] == []
+    assert admin.post("/api/v1/stations", body | {"services": ["零工登记"]}).status_code == 201
+
+
+def test_a_profile_place_sent_as_a_number_is_refused(make_worker):
+    worker = make_worker()
+    r = worker.put("/api/v1/me/profile", {"hometown_adcode": 520502, "discoverable": "false"})
+    assert r.status_code == 422
+    assert r.get_json()["error"]["fields"] == {"hometown_adcode": "户籍所在地（hometown_adcode）应为文字",
+                                               "discoverable": "是否让招工单位找到我（discoverable）应为 true 或 false"}
+    assert worker.get("/api/v1/me/profile").get_json()["discoverable"] is True

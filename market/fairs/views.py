@@ -7,7 +7,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from market import clock
-from market.api_schemas import SignupDecision
+from market.api_schemas import FairRequest, SignupDecision
 from market.employers.services import employer_of
 from market.errors import AppError, Forbidden, Invalid, NotFound
 from market.fairs import qr, services, sheets
@@ -29,7 +29,18 @@ from market.postings import browse
 from market.postings import pages as job_form
 from market.postings import services as postings
 from market.postings.access import load_job, visible_to
-from market.web import api, api_user, commit, db, json_body, json_model, ok, page_user, roles_required
+from market.web import (
+    api,
+    api_user,
+    commit,
+    db,
+    json_body,
+    json_checked,
+    json_model,
+    ok,
+    page_user,
+    roles_required,
+)
 from market.workers.services import require_worker
 
 bp = Blueprint("fairs", __name__)
@@ -52,7 +63,7 @@ def _my_employer(user: User) -> Employer:
 @api.post("/fairs")
 def api_create_fair():
     user = api_user(*RUNNERS)
-    fair = services.create_fair(session=db(), organiser=user, data=json_body())
+    fair = services.create_fair(session=db(), organiser=user, data=json_checked(FairRequest))
     commit()
     return ok({"id": fair.id} | services.fair_public(fair), 201)
 
