@@ -427,7 +427,8 @@ class PolicyRequest(Body):
     title: str = Field(max_length=200, description="标题", examples=["某市农民工技能提升补贴实施办法"])
     issuer: str = Field(max_length=100, description="发文机关", examples=["某市人力资源和社会保障局"])
     doc_number: str = Field(default="", max_length=60, description="文号", examples=["某人社发〔2026〕1号"])
-    region_adcode: str = Field(max_length=12, description="适用地区的区划代码", examples=["510700"])
+    region_adcode: str | None = Field(default=None, max_length=12, description="适用地区的区划代码；不填为全国",
+                                      examples=["510700"])
     issued_on: date = Field(description="发文日期", examples=["2026-01-05"])
     body: str = Field(description="正文")
     measures: str = Field(default="", description="措施，每行一条；★ 开头为农民工可用")

@@ -99,3 +99,25 @@ def test_a_profile_place_sent_as_a_number_is_refused(make_worker):
     assert r.get_json()["error"]["fields"] == {"hometown_adcode": "户籍所在地（hometown_adcode）应为文字",
                                                "discoverable": "是否让招工单位找到我（discoverable）应为 true 或 false"}
     assert worker.get("/api/v1/me/profile").get_json()["discoverable"] is True
+
+
+def test_a_password_sent_as_a_number_or_true_is_refused_not_a_server_error(client, sms):
+    """schemathesis found POST /organiser-applications answering 500 for {"password": true}: the password
+    rules took its len(); registration and reset share them."""
+    phone = "13712345678"
+    body = {"phone": phone, "code": "123456", "name": "刘主任", "organisation": "某县人社局", "adcode": "520502",
+            "purpose": "招聘会"}
+    for path in ("/api/v1/organiser-applications", "/api/v1/auth/register", "/api/v1/auth/reset"):
+        for password in (True, 12345678):
+            r = client.post(path, json=body | {"password": password})
+            assert r.status_code == 422, (path, password, r.get_json())
+            assert r.get_json()["error"]["fields"].get("password") in (None, "密码（password）应为文字")
+
+
+def test_a_policy_without_a_region_is_for_the_whole_country_and_the_document_says_so(admin, client):
+    doc = client.get("/api/v1/openapi.json").get_json()
+    assert "region_adcode" not in doc["components"]["schemas"]["PolicyRequest"]["required"]
+    r = admin.post("/api/v1/policies", {"title": "全国农民工工资支付条例解读", "issuer": "人力资源和社会保障部",
+                                        "issued_on": "2026-01-05", "body": "按月足额支付工资。"})
+    assert r.status_code == 201, r.get_json()
+    assert r.get_json()["region"] == "全国"
