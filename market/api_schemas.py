@@ -425,13 +425,14 @@ class PartnerRequest(Body):
 
 class PolicyRequest(Body):
     title: str = Field(max_length=200, description="标题", examples=["某市农民工技能提升补贴实施办法"])
-    issuer: str = Field(max_length=100, description="发文机关", examples=["某市人力资源和社会保障局"])
+    issuer: str = Field(default="", max_length=100, description="发文机关", examples=["某市人力资源和社会保障局"])
     doc_number: str = Field(default="", max_length=60, description="文号", examples=["某人社发〔2026〕1号"])
     region_adcode: str | None = Field(default=None, max_length=12, description="适用地区的区划代码；不填为全国",
                                       examples=["510700"])
-    issued_on: date = Field(description="发文日期", examples=["2026-01-05"])
-    body: str = Field(description="正文")
-    measures: str = Field(default="", description="措施，每行一条；★ 开头为农民工可用")
+    issued_on: date | None = Field(default=None, description="发文日期", examples=["2026-01-05"])
+    body: str = Field(default="", max_length=40000, description="正文")
+    measures: str | list[dict[str, Any]] = Field(default="", description="措施，每行一条，★ 开头为农民工可用、"
+                                                 "#规则代码 连到补贴规则；或列表：text, for_workers, rule")
 
 
 class CourseRequest(Body):

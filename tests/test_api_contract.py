@@ -121,3 +121,14 @@ def test_a_policy_without_a_region_is_for_the_whole_country_and_the_document_say
                                         "issued_on": "2026-01-05", "body": "按月足额支付工资。"})
     assert r.status_code == 201, r.get_json()
     assert r.get_json()["region"] == "全国"
+
+
+def test_a_policy_whose_body_is_not_text_is_refused(admin):
+    """The longer schemathesis run found {"body": true} and an issuer past 100 characters published."""
+    base = {"title": "技能提升补贴", "issuer": "某市人社局", "issued_on": "2026-01-05", "body": "正文"}
+    r = admin.post("/api/v1/policies", base | {"body": True})
+    assert r.status_code == 422
+    assert r.get_json()["error"]["fields"] == {"body": "正文（body）应为文字"}
+    r = admin.post("/api/v1/policies", base | {"issuer": "局" * 101})
+    assert r.status_code == 422 and "issuer" in r.get_json()["error"]["fields"]
+    assert admin.get("/api/v1/policies").get_json()["items"] == []
