@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify
+import re
+
+from flask import Blueprint, Flask, current_app, jsonify
+
+from market import api_schemas
 
 bp = Blueprint("openapi", __name__)
 
-_ERROR = {"$ref": "#/components/schemas/Error"}
+_ERROR = api_schemas.ref(api_schemas.Error)
+_OBJECT = {"type": "object"}
 _JOB_QUERY = [
     ("q", "string", "自由文本，如 东莞 电焊工 包吃住"), ("open_on", "string", "ISO 日期，默认今天（北京时间）"),
     ("province", "string", "省级 adcode，如 520000"), ("city", "string", "地级 adcode，如 520100"),
@@ -164,29 +169,74 @@ for _stat in ("applications", "wages", "workers", "fairs", "complaints"):
                                            ("by", "string", "分组方式，见说明；默认第一种")]
 
 
-def document() -> dict:
+_RULE_ARG = re.compile(r"<(?:(\w+):)?(\w+)>")
+
+
+def _path_templates(app: Flask) -> dict[str, tuple[str, list[tuple[str, str]]]]:
+    """``/jobs/{id}`` (as listed above) → the route's own template, ``/jobs/{job_id}``, and its parameters
+    with their types: each parameter of a path has a name of its own, as OpenAPI requires."""
+    out = {}
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/api/v1/"):
+            continue
+        path = rule.rule[len("/api/v1"):]
+        listed = _RULE_ARG.sub("{id}", path)
+        params = [(name, "integer" if converter == "int" else "string") for converter, name in _RULE_ARG.findall(path)]
+        out[listed] = (_RULE_ARG.sub(r"{\2}", path), params)
+    return out
+
+
+def _query(name: str, kind: str, description: str) -> dict:
+    """A query parameter; a number may also be sent empty (``?lat=``), which is the same as not sending it,
+    as a search form without JavaScript does."""
+    schema: dict = {"type": kind}
+    if kind in ("integer", "number"):
+        schema = {"anyOf": [{"type": kind}, {"type": "string", "maxLength": 0}]}
+        description = f"{description}（空值等于不带）" if description else "空值等于不带"
+    return {"name": name, "in": "query", "schema": schema, "description": description}
+
+
+def _responses(method: str, listed: str) -> dict:
+    """The answers a route gives: its success statuses with their bodies, and 4xx in the error shape."""
+    key = (method, listed)
+    bodies = api_schemas.OPERATIONS.get(key, (None, {}))[1]
+    out: dict = {}
+    if key in api_schemas.FILES:
+        out["200"] = {"description": "文件", "content": {kind: {"schema": {"type": "string", "format": "binary"}}
+                                                       for kind in api_schemas.FILES[key]}}
+    else:
+        for status in bodies or dict.fromkeys(api_schemas.CREATED.get(key, ("200",))):
+            model = bodies.get(status)
+            schema = api_schemas.ref(model) if model is not None else _OBJECT
+            out[status] = {"description": "已新建" if status == "201" else "成功",
+                           "content": {"application/json": {"schema": schema}}}
+    out["4XX"] = {"description": "错误：code、中文 message，填错的字段在 fields", "content": {"application/json": {"schema": _ERROR}}}
+    return out
+
+
+def document(app: Flask | None = None) -> dict:
+    templates = _path_templates(app or current_app)
     paths: dict = {}
-    for method, path, summary, role, has_body in _ROUTES:
-        op: dict = {"summary": summary, "responses": {
-            "200": {"description": "成功", "content": {"application/json": {"schema": {"type": "object"}}}},
-            "4XX": {"description": "错误", "content": {"application/json": {"schema": _ERROR}}}}}
-        params = []
-        if "{id}" in path:
-            kind = "string" if path.startswith("/brands/") else "integer"  # a brand is named, not numbered
-            params.append({"name": "id", "in": "path", "required": True, "schema": {"type": kind}})
+    for method, listed, summary, role, has_body in _ROUTES:
+        path, path_params = templates.get(listed, (listed, []))
+        op: dict = {"summary": summary, "responses": _responses(method, listed)}
+        params: list[dict] = [{"name": name, "in": "path", "required": True, "schema": {"type": kind}}
+                              for name, kind in path_params]
         if method == "get" and path == "/jobs":
-            params += [{"name": n, "in": "query", "schema": {"type": t}, "description": d} for n, t, d in _JOB_QUERY]
+            params += [_query(n, t, d) for n, t, d in _JOB_QUERY]
         if path.endswith(("/recommendations", "/candidates")):
             params.append({"name": "k", "in": "query", "schema": {"type": "integer", "default": 10}})
-        params += [{"name": n, "in": "query", "schema": {"type": t}, "description": d}
-                   for n, t, d in _QUERIES.get((method, path), [])]
-        if path == "/jobs/{id}/applications" and method == "post":
+        params += [_query(n, t, d) for n, t, d in _QUERIES.get((method, listed), [])]
+        if listed == "/jobs/{id}/applications" and method == "post":
             params.append({"name": "Idempotency-Key", "in": "header", "schema": {"type": "string"}})
         if params:
             op["parameters"] = params
-        if has_body:
+        request_model = api_schemas.OPERATIONS.get((method, listed), (None, {}))[0]
+        if request_model is not None:
+            op["requestBody"] = {"required": True, "content": {"application/json": {"schema": api_schemas.ref(request_model)}}}
+        elif has_body:
             kind = "multipart/form-data" if path.endswith(".xlsx") else "application/json"
-            op["requestBody"] = {"content": {kind: {"schema": {"type": "object"}}}}
+            op["requestBody"] = {"content": {kind: {"schema": _OBJECT}}}
         if role:
             op["security"] = [{"bearer": []}]
             op["x-roles"] = role
@@ -198,9 +248,7 @@ def document() -> dict:
         "paths": paths,
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-            "schemas": {"Error": {"type": "object", "properties": {"error": {"type": "object", "properties": {
-                "code": {"type": "string"}, "message": {"type": "string"},
-                "fields": {"type": "object", "additionalProperties": {"type": "string"}}}}}}},
+            "schemas": api_schemas.components(),
         },
     }
 

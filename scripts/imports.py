@@ -81,7 +81,7 @@ def floor(name: str) -> tuple[int, str]:
     if parts[0] == "bench" or name in ("market", "market.cli", "market.launch", "market.demo"):
         return 5, name
     if parts[-1] in ("views", "recommend_views", "pages") or name in ("market.web", "market.pages", "market.health",
-                                                             "market.openapi", "market.errors_http",
+                                                             "market.openapi", "market.api_schemas", "market.errors_http",
                                                              "market.extensions"):
         return 4, name
     if len(parts) >= 3 or name in ("market.recommend", "market.search_index", "market.importer"):

@@ -6,7 +6,8 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from sqlmodel import select
 
-from market import audit, clock, validate
+from market import audit, clock
+from market.api_schemas import Decision
 from market.employers import services as employers
 from market.errors import AppError, Invalid, NotFound
 from market.models import (
@@ -24,7 +25,18 @@ from market.places import form as place_form
 from market.postings import browse
 from market.postings import services as postings
 from market.reports import services as reports
-from market.web import api, api_user, commit, confirmation, db, json_body, ok, page_user, roles_required
+from market.web import (
+    api,
+    api_user,
+    commit,
+    confirmation,
+    db,
+    json_body,
+    json_model,
+    ok,
+    page_user,
+    roles_required,
+)
 from market.workers import services as workers
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -83,10 +95,9 @@ def api_pending_employers():
 @api.post("/admin/employers/<int:employer_id>/decision")
 def api_decide_employer(employer_id: int):
     staff = api_user(ADMIN)
-    data = json_body()
-    employer = employers.decide(session=db(), employer=_employer(employer_id), staff=staff,
-                                approve=validate.boolean(data.get("approve"), "approve", "是否通过"),
-                                note=str(data.get("note") or ""), sms=_sms())
+    data = json_model(Decision)
+    employer = employers.decide(session=db(), employer=_employer(employer_id), staff=staff, approve=data.approve,
+                                note=data.note, sms=_sms())
     commit()
     return ok(employers.employer_public(employer))
 

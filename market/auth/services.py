@@ -46,7 +46,9 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-def check_password_rules(password: str | None, field: str = "password") -> str:
+def check_password_rules(password: object, field: str = "password") -> str:
+    if password is not None and not isinstance(password, str):  # a number or true from the API, never len()
+        raise Invalid({field: f"密码（{field}）应为文字"})
     if not password or len(password) < 8:
         raise Invalid({field: "密码至少 8 位"})
     if len(password) > 128:

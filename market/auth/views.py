@@ -8,6 +8,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import UserMixin, current_user, login_user, logout_user
 
 from market import clock, validate
+from market.api_schemas import TokenRequest
 from market.auth import services
 from market.clock import to_china
 from market.errors import AppError
@@ -15,7 +16,7 @@ from market.extensions import login_manager
 from market.identity import normalise_phone
 from market.models import EMPLOYER, PARTNER_ROLES, SIGN_IN_WEB, User
 from market.ratelimit import Rule
-from market.web import api, api_user, commit, db, json_body, ok, roles_required
+from market.web import api, api_user, commit, db, json_body, json_model, ok, roles_required
 
 bp = Blueprint("auth", __name__)
 
@@ -145,8 +146,8 @@ def api_register():
 
 @api.post("/auth/token")
 def api_token():
-    data = json_body()
-    user = _sign_in_guarded(data.get("phone"), data.get("password"))
+    data = json_model(TokenRequest)
+    user = _sign_in_guarded(data.phone, data.password)
     token = _issue(user)
     commit()
     return ok({"token": token, "role": user.role, "user_id": user.id})

@@ -5,10 +5,11 @@ from __future__ import annotations
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from market.api_schemas import BrandDecision
 from market.brands import services
 from market.errors import AppError
 from market.models import ADMIN, EMPLOYER, WORKER
-from market.web import api, api_user, commit, db, json_body, ok, page_user, roles_required
+from market.web import api, api_user, commit, db, json_model, ok, page_user, roles_required
 from market.workers.services import require_worker, worker_of
 from vocab import taxonomy
 
@@ -52,7 +53,7 @@ def api_brand_claims():
 @api.post("/admin/brand-claims/<int:claim_id>/decision")
 def api_decide_claim(claim_id: int):
     staff = api_user(ADMIN)
-    row = services.decide(session=db(), staff=staff, claim_id=claim_id, confirm=bool(json_body().get("confirm")))
+    row = services.decide(session=db(), staff=staff, claim_id=claim_id, confirm=json_model(BrandDecision).confirm)
     commit()
     return ok(services.claim_public(row))
 

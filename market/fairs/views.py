@@ -7,6 +7,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from market import clock
+from market.api_schemas import FairRequest, SignupDecision
 from market.employers.services import employer_of
 from market.errors import AppError, Forbidden, Invalid, NotFound
 from market.fairs import qr, services, sheets
@@ -30,7 +31,18 @@ from market.postings import browse
 from market.postings import pages as job_form
 from market.postings import services as postings
 from market.postings.access import load_job, visible_to
-from market.web import api, api_user, commit, db, json_body, ok, page_user, roles_required
+from market.web import (
+    api,
+    api_user,
+    commit,
+    db,
+    json_body,
+    json_checked,
+    json_model,
+    ok,
+    page_user,
+    roles_required,
+)
 from market.workers.services import require_worker
 
 bp = Blueprint("fairs", __name__)
@@ -53,7 +65,7 @@ def _my_employer(user: User) -> Employer:
 @api.post("/fairs")
 def api_create_fair():
     user = api_user(*RUNNERS)
-    fair = services.create_fair(session=db(), organiser=user, data=json_body())
+    fair = services.create_fair(session=db(), organiser=user, data=json_checked(FairRequest))
     commit()
     return ok({"id": fair.id} | services.fair_public(fair), 201)
 
@@ -81,9 +93,10 @@ def api_fair_sign_up(fair_id: int):
 @api.post("/fairs/<int:fair_id>/signups/<int:signup_id>/decision")
 def api_fair_decide(fair_id: int, signup_id: int):
     user = api_user(*RUNNERS)
-    body = json_body()
-    signup = services.decide(session=db(), fair=services.owned_fair(db(), fair_id, user), signup_id=signup_id,
-                             actor=user, approve=bool(body.get("approve")), booth=body.get("booth"))
+    fair = services.owned_fair(db(), fair_id, user)  # someone else's fair is not found, whatever the body
+    body = json_model(SignupDecision)
+    signup = services.decide(session=db(), fair=fair, signup_id=signup_id, actor=user, approve=body.approve,
+                             booth=body.booth)
     commit()
     return ok({"id": signup.id, "status": signup.status, "booth": signup.booth})
 

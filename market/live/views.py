@@ -21,6 +21,7 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from market import clock
+from market.api_schemas import JobIdRequest, LiveSessionRequest
 from market.applications import services as applications
 from market.auth.services import token_account
 from market.db import after_commit, write_intent
@@ -36,6 +37,7 @@ from market.web import (
     confirmation,
     db,
     json_body,
+    json_model,
     ok,
     page_user,
     roles_required,
@@ -174,9 +176,9 @@ def _console(live: LiveSession) -> dict:
 @api.post("/live/sessions")
 def api_create_session():
     user = api_user(ORGANISER, ADMIN)
-    data = json_body()
-    live = services.create_session(session=db(), organiser=user, title=data.get("title"),
-                                   fair_id=data.get("fair_id"), stream_url=data.get("stream_url"))
+    data = json_model(LiveSessionRequest)
+    live = services.create_session(session=db(), organiser=user, title=data.title, fair_id=data.fair_id,
+                                   stream_url=data.stream_url)
     commit()
     return ok(services.session_public(db(), live, today=clock.today()), 201)
 
@@ -190,7 +192,7 @@ def api_session(session_id: int):
 @api.post("/live/sessions/<int:session_id>/on-air")
 def api_on_air(session_id: int):
     user = api_user(ORGANISER, ADMIN)
-    live, event = _on_air(user, session_id, json_body().get("job_id"))
+    live, event = _on_air(user, session_id, json_model(JobIdRequest).job_id)
     return ok(services.session_public(db(), live, today=clock.today()) | {"event_id": event.id})
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 
+from market.api_schemas import Decision
 from market.auth.services import request_code
 from market.errors import AppError, NotFound
 from market.extensions import limiter
@@ -11,7 +12,7 @@ from market.models import ADMIN, OrganiserApplication
 from market.organisers import services
 from market.places import form as place_form
 from market.places import pages as place_pages
-from market.web import api, api_user, commit, db, json_body, ok, page_user, roles_required
+from market.web import api, api_user, commit, db, json_body, json_model, ok, page_user, roles_required
 
 bp = Blueprint("organisers", __name__)
 APPLY_LIMIT = "10 per hour"
@@ -47,9 +48,9 @@ def api_organiser_applications():
 @api.post("/admin/organiser-applications/<int:application_id>/decision")
 def api_decide_organiser(application_id: int):
     staff = api_user(ADMIN)
-    data = json_body()
+    data = json_model(Decision)
     application = services.decide(session=db(), application=_application(application_id), staff=staff,
-                                  approve=bool(data.get("approve")), note=str(data.get("note") or ""), sms=_sms())
+                                  approve=data.approve, note=data.note, sms=_sms())
     commit()
     return ok(services.application_public(application))
 

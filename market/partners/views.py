@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
+from market.api_schemas import Decision
 from market.errors import NotFound
 from market.models import ADMIN, PARTNER_ROLES
 from market.partners import services
 from market.places import form as place_form
 from market.places import pages as place_pages
-from market.web import api, api_user, commit, db, json_body, ok, page_user, roles_required
+from market.web import api, api_user, commit, db, json_body, json_model, ok, page_user, roles_required
 
 bp = Blueprint("partners", __name__)
 
@@ -40,9 +41,8 @@ def api_pending_partners():
 @api.post("/admin/partners/<int:account_id>/decision")
 def api_decide_partner(account_id: int):
     staff = api_user(ADMIN)
-    data = json_body()
-    account = services.decide(session=db(), staff=staff, account_id=account_id, approve=bool(data.get("approve")),
-                              note=str(data.get("note") or ""))
+    data = json_model(Decision)
+    account = services.decide(session=db(), staff=staff, account_id=account_id, approve=data.approve, note=data.note)
     commit()
     return ok(services.public(account))
 

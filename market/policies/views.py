@@ -5,11 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from markupsafe import Markup, escape
 
+from market.api_schemas import PolicyRequest
 from market.models import ADMIN
 from market.places import form as place_form
 from market.places import pages as place_pages
 from market.policies import services
-from market.web import api, api_user, commit, db, json_body, ok, page_user, roles_required
+from market.web import api, api_user, commit, db, json_checked, ok, page_user, roles_required
 from search.policies import HIGHLIGHT_POST, HIGHLIGHT_PRE
 
 bp = Blueprint("policies", __name__)
@@ -43,7 +44,7 @@ def api_policies():
 @api.post("/policies")
 def api_publish_policy():
     staff = api_user(ADMIN)
-    policy = services.publish(session=db(), staff=staff, data=json_body(), index=_index())
+    policy = services.publish(session=db(), staff=staff, data=json_checked(PolicyRequest), index=_index())
     commit()
     return ok(services.policy_public(policy), 201)
 

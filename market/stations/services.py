@@ -52,7 +52,12 @@ def create_station(*, session: Session, staff: User, data: dict) -> GigStation:
             errors.add(field, f"{label}应在 {low} 到 {high} 之间")
         coords.append(value)
     services = data.get("services") or []
-    services = [s for s in ([services] if isinstance(services, str) else services) if s]
+    if isinstance(services, str):
+        services = [services]
+    if not isinstance(services, list):  # a number or an object from the API: named, never iterated (a 500)
+        errors.add("services", "服务项目（services）应为列表")
+        services = []
+    services = [s for s in services if s]
     errors.check(all(s in STATION_SERVICES for s in services), "services",
                  f"服务只能是：{'、'.join(STATION_SERVICES)}")
     errors.raise_if_any()

@@ -6,11 +6,12 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from sqlmodel import select
 from werkzeug.datastructures import MultiDict
 
+from market.api_schemas import ProfileRequest
 from market.errors import AppError, Forbidden, NotFound
 from market.models import EMPLOYER, WORKER, Application, Employer, Job, User, Worker
 from market.places import form as place_form
 from market.postings.access import is_staff
-from market.web import api, api_user, commit, db, json_body, ok, page_user, roles_required
+from market.web import api, api_user, commit, db, json_checked, ok, page_user, roles_required
 from market.workers import services
 from vocab import certificates, regions, taxonomy
 from vocab.terms import (
@@ -61,7 +62,7 @@ def api_profile():
 @api.put("/me/profile")
 def api_update_profile():
     user = api_user(WORKER)
-    worker = services.update_profile(session=db(), worker=_me(user), cipher=_cipher(), data=json_body())
+    worker = services.update_profile(session=db(), worker=_me(user), cipher=_cipher(), data=json_checked(ProfileRequest))
     commit()
     return ok(services.worker_for_self(worker, _cipher()))
 
