@@ -15,6 +15,7 @@ from sqlmodel import Session, SQLModel
 from market import clock, create_app
 from market.db import make_engine, write_intent
 from market.migrate import upgrade
+from tests.livekit import Sse, fast
 
 TEST_DB = os.environ.get("MARKET_TEST_DB") or ""
 _counter = itertools.count(1)
@@ -221,3 +222,36 @@ def make_worker(make_user):
 @pytest.fixture
 def today() -> date:
     return clock.today()
+
+
+# ---- the live room (helpers in tests/livekit.py) ----
+
+@pytest.fixture
+def organiser(make_user):
+    return make_user("organiser")
+
+
+@pytest.fixture
+def hub(app):
+    hub = fast(app)
+    yield hub
+    hub.close()
+
+
+@pytest.fixture
+def watch(client, hub):
+    """Opens a stream through the test client; closes every one at the end of the test."""
+    opened = []
+
+    def open_stream(session_id: int, headers: dict | None = None, query: str = "", expect: int = 200) -> Sse:
+        r = client.get(f"/live/{session_id}/events{query}", headers=headers or {}, buffered=False)
+        opened.append(r)
+        assert r.status_code == expect, r.get_data()
+        if expect == 200:
+            assert r.mimetype == "text/event-stream"
+            assert r.headers["Cache-Control"] == "no-cache"
+        return Sse(r.response)
+
+    yield open_stream
+    for r in opened:
+        r.close()

@@ -13,23 +13,11 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.test_live import Sse, fast, new_session, on_air
+from tests.livekit import Sse, new_session, on_air
 
 ROOT = Path(__file__).resolve().parent.parent
 # Two ports of this checkout's range for the app processes the tests start.
 PORTS = (int(os.environ.get("LIVE_TEST_PORT_A", "8523")), int(os.environ.get("LIVE_TEST_PORT_B", "8524")))
-
-
-@pytest.fixture
-def hub(app):
-    hub = fast(app)
-    yield hub
-    hub.close()
-
-
-@pytest.fixture
-def organiser(make_user):
-    return make_user("organiser")
 
 
 def test_the_poller_wakes_only_the_viewers_of_the_session_with_news(organiser, make_job, client, hub):

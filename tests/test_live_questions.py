@@ -3,40 +3,12 @@ the stream's question events (replayed like on_air), momentary counts (never rep
 
 from __future__ import annotations
 
-import pytest
 from sqlmodel import select
 
 from market import create_app
 from market.live.questions import sensitive_word_in, sensitive_words
 from market.models import LiveEvent, LiveQuestion
-from tests.test_live import Sse, fast, new_session, on_air
-
-
-@pytest.fixture
-def hub(app):
-    hub = fast(app)
-    yield hub
-    hub.close()
-
-
-@pytest.fixture
-def watch(client, hub):
-    opened = []
-
-    def open_stream(session_id: int, headers: dict | None = None) -> Sse:
-        r = client.get(f"/live/{session_id}/events", headers=headers or {}, buffered=False)
-        opened.append(r)
-        assert r.status_code == 200, r.get_data()
-        return Sse(r.response)
-
-    yield open_stream
-    for r in opened:
-        r.close()
-
-
-@pytest.fixture
-def organiser(make_user):
-    return make_user("organiser")
+from tests.livekit import new_session, on_air
 
 
 def _ask(api, session_id: int, body: str):

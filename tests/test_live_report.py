@@ -5,24 +5,11 @@ from __future__ import annotations
 
 import io
 
-import pytest
 from openpyxl import load_workbook
 from sqlmodel import select
 
 from market.models import Application
-from tests.test_live import Sse, fast, new_session, on_air
-
-
-@pytest.fixture
-def hub(app):
-    hub = fast(app)
-    yield hub
-    hub.close()
-
-
-@pytest.fixture
-def organiser(make_user):
-    return make_user("organiser")
+from tests.livekit import Sse, new_session, on_air
 
 
 def _sign_in(app, api):

@@ -16,34 +16,7 @@ from sqlmodel import Session, select
 from market import create_app
 from market.models import Application, Fair, LiveApplication, LiveQueueItem
 from tests.fairkit import approved, new_fair
-from tests.test_live import Sse, fast, new_session, on_air
-
-
-@pytest.fixture
-def hub(app):
-    hub = fast(app)
-    yield hub
-    hub.close()
-
-
-@pytest.fixture
-def watch(client, hub):
-    opened = []
-
-    def open_stream(session_id: int, headers: dict | None = None) -> Sse:
-        r = client.get(f"/live/{session_id}/events", headers=headers or {}, buffered=False)
-        opened.append(r)
-        assert r.status_code == 200, r.get_data()
-        return Sse(r.response)
-
-    yield open_stream
-    for r in opened:
-        r.close()
-
-
-@pytest.fixture
-def organiser(make_user):
-    return make_user("organiser")
+from tests.livekit import new_session, on_air
 
 
 def _fair(engine, organiser_id: int) -> int:

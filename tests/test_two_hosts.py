@@ -26,7 +26,7 @@ from market.search_index import SearchGateway
 from search.process import free_port
 from search.server import start_local
 from tests.conftest import TEST_DB, job_payload
-from tests.test_live import Sse, new_session
+from tests.livekit import Sse, new_session
 
 pytestmark = [
     pytest.mark.postgres_only, pytest.mark.meili, pytest.mark.redis,
