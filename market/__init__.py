@@ -146,10 +146,16 @@ def create_app(overrides: dict[str, Any] | None = None):
     register_security_headers(app, settings)
 
     @app.before_request
-    def _bounded_json() -> None:
+    def _bounded_input() -> None:
+        from market.validate import check_json_body, check_no_nul
+
+        if b"%00" in request.query_string or b"\x00" in request.query_string:
+            check_no_nul(request.args)
         if request.is_json:
-            from market.validate import check_json_body
             check_json_body(request.get_data(cache=True))
+        elif request.method == "POST" and request.mimetype in ("application/x-www-form-urlencoded",
+                                                               "multipart/form-data"):
+            check_no_nul(request.form)  # the form's fields; an uploaded workbook may hold any byte
 
     @app.before_request
     def _api_token() -> None:

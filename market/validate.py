@@ -57,6 +57,20 @@ def json_depth(raw: bytes) -> int:
 def check_json_body(raw: bytes) -> None:
     if raw and json_depth(raw) > MAX_JSON_DEPTH:
         raise Invalid({"body": f"请求内容嵌套太深（最多 {MAX_JSON_DEPTH} 层）"})
+    if b"\\u0000" in raw:  # a NUL no database column can hold (PostgreSQL refuses it)
+        raise Invalid({"body": "请求内容含有空字符（\\u0000），无法保存"})
+
+
+NUL_MESSAGE = "含有空字符，无法识别"
+
+
+def check_no_nul(fields: Any) -> None:
+    """Query or form fields (a MultiDict) with a NUL in a name or value: a 422 naming each, before any of
+    it reaches a database (PostgreSQL refuses NUL in text) or the engine."""
+    bad = {key: f"{key}{NUL_MESSAGE}" for key, values in fields.lists()
+           if "\x00" in key or any("\x00" in v for v in values)}
+    if bad:
+        raise Invalid(bad)
 
 
 def boolean(value: Any, field: str, label: str, *, errors: FieldErrors | None = None) -> bool | None:
